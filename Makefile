@@ -1,0 +1,38 @@
+# Every target creates .venv first when it is missing (or when the pins changed).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test build bench figures lint freeze clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[torch,docs,test]'
+	touch $@
+
+serve: $(STAMP)  ## serve the site at http://127.0.0.1:8000 with live reload
+	$(BIN)/mkdocs serve
+
+test: $(STAMP)  ## the whole test suite: nnref, every docs page, the docs machinery
+	$(BIN)/pytest
+
+build: $(STAMP)  ## the static site in site/, warnings are errors
+	$(BIN)/mkdocs build --strict
+
+figures: $(STAMP)  ## rewrite the figures that pages generate (then review the diff)
+	NNREF_UPDATE_FIGURES=1 $(BIN)/pytest docs
+
+bench: $(STAMP)  ## time the suite, each chapter, cold and warm builds, page weight
+	$(BIN)/python tools/bench.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests hooks
+
+freeze: $(STAMP)  ## rewrite constraints.txt from the current venv
+	{ head -2 constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^nnref' | sed 's/+cpu//'; } > constraints.new && mv constraints.new constraints.txt
+
+clean:
+	rm -rf site build .pytest_cache

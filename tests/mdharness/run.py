@@ -1,0 +1,189 @@
+"""Run a page's blocks in one namespace and say, as ``docs/<page>.md:<line>``, what went wrong.
+
+Every evaluator returns ``None`` on success or a short message; it never lets a traceback from
+the harness itself reach the reader of a test report.
+"""
+
+from __future__ import annotations
+
+import difflib
+import doctest
+import io
+import os
+import random
+import shutil
+import tempfile
+import traceback
+import unittest
+from contextlib import redirect_stdout
+from pathlib import Path
+
+from .parse import Block
+
+SEED = 0
+FIGURE_SUFFIXES = {".svg", ".png"}
+UPDATE_FIGURES = os.environ.get("NNREF_UPDATE_FIGURES") == "1"
+
+
+def where(path: Path | str, line: int, root: Path | None = None) -> str:
+    path = Path(path)
+    root = root or Path.cwd()
+    try:
+        path = path.resolve().relative_to(root.resolve())
+    except ValueError:
+        pass
+    return f"{path.as_posix()}:{line}"
+
+
+def normalize_output(text: str) -> str:
+    """Trailing white space on each line and blank lines at either end do not count."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def seed_everything(seed: int = SEED) -> None:
+    random.seed(seed)
+    try:
+        import numpy as np
+
+        np.random.seed(seed)
+    except ImportError:  # pragma: no cover - numpy is a dependency of nnref
+        pass
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.manual_seed(seed)
+
+
+class PageRun:
+    """State for one page: its namespace, its scratch directory, the figures it wrote."""
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path = Path(path)
+        self.root = root
+        self.namespace: dict = {}
+        self.workdir: Path | None = None
+        self.old_cwd: str | None = None
+
+    # lifecycle -------------------------------------------------------------------------
+    def setup(self, namespace: dict) -> None:
+        os.environ.setdefault("MPLBACKEND", "Agg")
+        os.environ["SOURCE_DATE_EPOCH"] = "0"  # matplotlib writes no date into SVGs
+        self.namespace = namespace
+        namespace["__name__"] = "__main__"
+        namespace["__file__"] = str(self.path)
+        self.old_cwd = os.getcwd()
+        self.workdir = Path(tempfile.mkdtemp(prefix="nnref-page-"))
+        os.chdir(self.workdir)
+        try:
+            import matplotlib
+
+            matplotlib.rcParams.update(matplotlib.rcParamsDefault)
+            matplotlib.rcParams["svg.hashsalt"] = "nnref"
+        except ImportError:
+            pass
+        seed_everything()
+
+    def teardown(self, namespace: dict) -> None:
+        try:
+            import matplotlib.pyplot as plt
+
+            plt.close("all")
+        except ImportError:
+            pass
+        if self.old_cwd is not None:
+            os.chdir(self.old_cwd)
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    # evaluators --------------------------------------------------------------------------
+    def run_block(self, block: Block) -> str | None:
+        if block.skip_reason is not None:
+            raise unittest.SkipTest(f"{where(self.path, block.line, self.root)}: {block.skip_reason}")
+        if block.kind == "doctest":
+            return self._run_doctest(block)
+        return self._run_code(block)
+
+    def _run_code(self, block: Block) -> str | None:
+        here = where(self.path, block.line, self.root)
+        try:
+            code = compile("\n" * (block.source_line - 1) + block.source, str(self.path), "exec")
+        except SyntaxError as error:
+            return f"{where(self.path, error.lineno or block.line, self.root)}: SyntaxError: {error.msg}"
+        printed = io.StringIO()
+        try:
+            with redirect_stdout(printed):
+                exec(code, self.namespace)
+        except Exception as error:  # noqa: BLE001 - reported to the page author
+            return self._describe_exception(here, error, printed.getvalue())
+        if block.expected is None:
+            return None
+        expected = normalize_output(block.expected)
+        actual = normalize_output(printed.getvalue())
+        if expected == actual:
+            return None
+        diff = difflib.unified_diff(
+            expected.splitlines(),
+            actual.splitlines(),
+            fromfile=f"expected ({where(self.path, block.expected_line, self.root)})",
+            tofile="printed by the code",
+            lineterm="",
+        )
+        return (
+            f"{here}: what the code printed differs from the text block at line "
+            f"{block.expected_line}\n" + "\n".join(diff)
+        )
+
+    def _describe_exception(self, here: str, error: BaseException, printed: str) -> str:
+        frames = traceback.extract_tb(error.__traceback__)
+        page_frames = [f for f in frames if f.filename == str(self.path)]
+        lines = [f"{here}: the block raised {type(error).__name__}: {error}"]
+        for frame in page_frames:
+            lines.append(f"  {where(self.path, frame.lineno, self.root)}: {frame.line}")
+        inner = [f for f in frames if f.filename != str(self.path) and "mdharness" not in f.filename][-1:]
+        for frame in inner:
+            lines.append(f"  (inside {frame.filename}:{frame.lineno}: {frame.line})")
+        if printed.strip():
+            lines.append("printed before the error:")
+            lines.extend("  " + line for line in printed.rstrip().splitlines()[-10:])
+        return "\n".join(lines)
+
+    def _run_doctest(self, block: Block) -> str | None:
+        parser = doctest.DocTestParser()
+        test = parser.get_doctest(block.source, {}, self.path.name, str(self.path), block.source_line - 1)
+        test.globs = self.namespace
+        report = io.StringIO()
+        runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS, verbose=False)
+        runner.run(test, out=report.write, clear_globs=False)
+        if runner.failures == 0:
+            return None
+        here = where(self.path, block.line, self.root)
+        detail = report.getvalue().replace(str(self.path), where(self.path, 0, self.root)[:-2])
+        return f"{here}: {runner.failures} doctest example(s) failed\n{detail.rstrip()}"
+
+    # figures -----------------------------------------------------------------------------
+    def check_figures(self) -> str | None:
+        """Each figure the page wrote must equal the file beside the page (``make figures``)."""
+        assert self.workdir is not None
+        problems = []
+        for made in sorted(self.workdir.iterdir()):
+            if made.suffix not in FIGURE_SUFFIXES:
+                continue
+            shipped = self.path.parent / made.name
+            if UPDATE_FIGURES:
+                if not shipped.exists() or shipped.read_bytes() != made.read_bytes():
+                    shutil.copyfile(made, shipped)
+                continue
+            if not shipped.exists():
+                problems.append(f"{made.name} is made by the page but missing beside it")
+            elif shipped.read_bytes() != made.read_bytes():
+                problems.append(f"{made.name} differs from what the page's code draws now")
+        if not problems:
+            return None
+        head = where(self.path, 1, self.root)
+        return f"{head}: " + "; ".join(problems) + " (run `make figures` and commit the result)"
