@@ -45,7 +45,7 @@ def normalize_output(text: str) -> str:
     return "\n".join(lines)
 
 
-def seed_everything(seed: int = SEED) -> None:
+def seed_everything(seed: int = SEED, torch_too: bool = True) -> None:
     random.seed(seed)
     try:
         import numpy as np
@@ -53,6 +53,8 @@ def seed_everything(seed: int = SEED) -> None:
         np.random.seed(seed)
     except ImportError:  # pragma: no cover - numpy is a dependency of nnref
         pass
+    if not torch_too:
+        return
     try:
         import torch
     except ImportError:
@@ -87,7 +89,8 @@ class PageRun:
             matplotlib.rcParams["svg.hashsalt"] = "nnref"
         except ImportError:
             pass
-        seed_everything()
+        # importing torch costs seconds: seed it only on pages that use it
+        seed_everything(torch_too="torch" in self.path.read_text(encoding="utf-8"))
 
     def teardown(self, namespace: dict) -> None:
         try:

@@ -1,0 +1,69 @@
+"""The site's pages as pairs of languages, and the comparison of their code."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from pathlib import Path
+
+from .parse import Block, parse_page
+
+LANGS = ("ko", "en")
+# Python 3.12 splits f-strings into several tokens; the text parts are masked, the {expressions} kept
+STRINGISH = {tokenize.STRING} | {
+    getattr(tokenize, name) for name in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END") if hasattr(tokenize, name)
+}
+PAGE_NAME = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2})\.(?P<ext>md|py)$")
+
+
+def page_pairs(docs: Path, ext: str = "md") -> dict[str, dict[str, Path]]:
+    """``{"02-backprop/chain-rule": {"ko": Path, "en": Path}}``; a file without a language suffix
+    is listed under the language ``"?"``."""
+    pairs: dict[str, dict[str, Path]] = {}
+    for path in sorted(docs.rglob(f"*.{ext}")):
+        if "assets" in path.relative_to(docs).parts:
+            continue
+        rel = path.relative_to(docs).as_posix()
+        match = PAGE_NAME.match(rel)
+        key, lang = (match["stem"], match["lang"]) if match else (rel.rsplit(".", 1)[0], "?")
+        pairs.setdefault(key, {})[lang] = path
+    return pairs
+
+
+def mask_code(source: str) -> str:
+    """The code with comments dropped and every string literal replaced by ``"…"``.
+
+    What remains must be equal in the two languages of a page.
+    """
+    out = []
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return re.sub(r"\s+", " ", source)
+    for tok in tokens:
+        if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
+            continue
+        if tok.type in STRINGISH:
+            if not out or out[-1] != '"…"':
+                out.append('"…"')
+        elif tok.type == tokenize.NEWLINE:
+            out.append("\n")
+        else:
+            out.append(tok.string)
+    return " ".join(out).replace(" \n ", "\n").strip()
+
+
+def doctest_code(source: str) -> str:
+    """Only the ``>>>``/``...`` lines of a doctest; expected output may be translated."""
+    lines = [ln.strip()[4:] for ln in source.splitlines() if ln.strip().startswith((">>>", "..."))]
+    return "\n".join(lines)
+
+
+def comparable(block: Block) -> tuple[str, str]:
+    code = doctest_code(block.source) if block.kind == "doctest" else block.source
+    return block.kind, mask_code(code)
+
+
+def code_blocks(path: Path) -> list[Block]:
+    return parse_page(path.read_text(encoding="utf-8"))

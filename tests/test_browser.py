@@ -1,0 +1,205 @@
+"""The built site in a real headless Chromium: Korean text in a Korean font, math and diagrams
+rendered, the language switcher, the notebook download, no request to another host, no console
+error. Screenshots go to artifacts/screenshots/ (kept by CI).
+
+Skipped, with the reason counted, when no Chromium is installed; `.ci/run` installs one.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "artifacts" / "screenshots"
+KOREAN_FONTS = ("nanum", "noto sans cjk", "noto sans kr", "apple sd gothic", "malgun")
+
+
+def find_chromium() -> str | None:
+    for name in (os.environ.get("NNREF_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def base_path() -> str:
+    """The path the site is published under (GitHub Pages: /<repo>/), from site_url."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *a: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    return urlparse(config["site_url"]).path.rstrip("/")
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The built site served on 127.0.0.1 under the same path as when it is published."""
+    handler = functools.partial(_SiteHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}{BASE}"
+    httpd.shutdown()
+
+
+BASE = base_path()
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript"}
+
+    def translate_path(self, path):
+        if path.startswith(BASE + "/"):
+            path = path[len(BASE) :]
+        return super().translate_path(path)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("no Chromium installed (bash .ci/run installs it with apt)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],  # playwright's launch() always starts from a fresh, empty profile
+        )
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One page load with every request and console error recorded."""
+
+    def __init__(self, browser, server: str, path: str, width: int = 1280, dark: bool = False):
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900}, color_scheme="dark" if dark else "light"
+        )
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("response", lambda r: r.status >= 400 and self.errors.append(f"{r.status} {r.url}"))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(server + path, wait_until="networkidle")
+
+    def foreign_requests(self) -> list[str]:
+        return [u for u in self.requests if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")]
+
+    def fonts_of(self, selector: str) -> list[str]:
+        cdp = self.context.new_cdp_session(self.page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        return [f["familyName"] for f in fonts]
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / name), full_page=False)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.mark.parametrize(("lang", "path"), [("ko", "/"), ("en", "/en/")])
+def test_home_renders_text_math_and_diagram(browser, server, lang, path):
+    visit = Visit(browser, server, path)
+    page = visit.page
+    page.wait_for_selector("html.nnref-math-ready", timeout=15000)
+    page.wait_for_selector("html.nnref-mermaid-ready", timeout=20000)
+    assert page.locator(".arithmatex .katex").count() >= 2
+    assert page.locator(".nnref-mermaid svg").count() == 1
+    assert page.locator(".nnref-mermaid svg .node").count() == 7  # the seven chapters
+    heading = page.locator("h1").first.inner_text()
+    if lang == "ko":
+        assert "신경망" in heading
+        fonts = [f.lower() for f in visit.fonts_of("h1")]
+        assert any(k in f for f in fonts for k in KOREAN_FONTS), f"Korean heading drawn with {fonts}"
+    else:
+        assert "Neural-network" in heading
+    page.locator("#learning-path").scroll_into_view_if_needed()
+    visit.shot(f"home-{lang}.png")
+    assert visit.foreign_requests() == []
+    assert visit.errors == []
+    visit.close()
+
+
+def test_language_switcher_keeps_the_page(browser, server):
+    visit = Visit(browser, server, "/contributing/")
+    page = visit.page
+    link = page.locator('a[hreflang="en"]').first
+    href = link.get_attribute("href")
+    page.goto(urljoin_page(page.url, href), wait_until="networkidle")
+    assert urlparse(page.url).path == f"{BASE}/en/contributing/"
+    assert page.locator("h1").first.inner_text().rstrip("¶") == "Contributing"
+    back = page.locator('a[hreflang="ko"]').first.get_attribute("href")
+    page.goto(urljoin_page(page.url, back), wait_until="networkidle")
+    assert urlparse(page.url).path == f"{BASE}/contributing/"
+    visit.close()
+
+
+def urljoin_page(base: str, href: str) -> str:
+    from urllib.parse import urljoin
+
+    return urljoin(base, href)
+
+
+def test_phone_width_and_dark_mode(browser, server):
+    visit = Visit(browser, server, "/contributing/", width=390, dark=True)
+    page = visit.page
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert scheme == "slate"
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"the page scrolls sideways by {overflow}px on a phone"
+    page.wait_for_selector("html.nnref-mermaid-ready", timeout=20000)
+    visit.shot("contributing-ko-phone-dark.png")
+    assert visit.errors == [] and visit.foreign_requests() == []
+    visit.close()
+
+
+def test_notebook_page_and_download(browser, server, site):
+    labs = sorted(p for p in (site / "labs").iterdir() if p.is_dir())
+    assert labs
+    lab = labs[0].name
+    visit = Visit(browser, server, f"/labs/{lab}/")
+    page = visit.page
+    assert page.locator(".jp-Cell").count() >= 2
+    link = page.locator("a.nnref-download")
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".ko.ipynb")
+    import json
+
+    notebook = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+    assert notebook["nbformat"] == 4
+    visit.shot("lab-ko.png")
+    assert visit.errors == [] and visit.foreign_requests() == []
+    visit.close()

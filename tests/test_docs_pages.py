@@ -1,0 +1,98 @@
+"""Site-wide checks over docs/: every page in both languages, the same code in both, no python
+fence that the harness does not run."""
+
+import re
+from pathlib import Path
+
+import pytest
+from mdharness.pages import comparable, code_blocks, mask_code, page_pairs
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+PAIRS = page_pairs(DOCS)
+LAB_PAIRS = page_pairs(DOCS, ext="py")
+
+# Deliberately broad and independent of the parser: any fence whose info string starts like python.
+PYTHON_LIKE_FENCE = re.compile(
+    r"^[ \t>]*(`{3,}|~{3,})[ \t]*\{?[ \t]*\.?(python|py|pycon|ipython|python3|py3)\b", re.IGNORECASE
+)
+
+
+def test_there_are_pages():
+    assert len(PAIRS) >= 3
+
+
+@pytest.mark.parametrize("key", sorted(PAIRS))
+def test_page_exists_in_both_languages(key):
+    assert set(PAIRS[key]) == {"ko", "en"}, f"docs/{key}: found {sorted(PAIRS[key])}, need ko and en"
+
+
+@pytest.mark.parametrize("key", sorted(LAB_PAIRS))
+def test_lab_exists_in_both_languages(key):
+    assert set(LAB_PAIRS[key]) == {"ko", "en"}, f"docs/{key}: found {sorted(LAB_PAIRS[key])}"
+    assert key.startswith("labs/"), f"docs/{key}.py: python files under docs/ belong in docs/labs/"
+
+
+@pytest.mark.parametrize("key", sorted(k for k, v in PAIRS.items() if set(v) == {"ko", "en"}))
+def test_both_languages_run_the_same_code(key):
+    ko, en = (code_blocks(PAIRS[key][lang]) for lang in ("ko", "en"))
+    assert len(ko) == len(en), f"docs/{key}: {len(ko)} python blocks in ko, {len(en)} in en"
+    for a, b in zip(ko, en):
+        assert comparable(a) == comparable(b), (
+            f"docs/{key}: the code of ko line {a.line} and en line {b.line} differs "
+            "(beyond comments and string literals)"
+        )
+
+
+def _python_like_fences(text: str) -> set[int]:
+    lines, inside = set(), None
+    for number, line in enumerate(text.splitlines(), start=1):
+        fence = re.match(r"^[ \t>]*(`{3,}|~{3,})(.*)$", line)
+        if inside is not None:
+            if fence and fence[1][0] == inside[0] and len(fence[1]) >= len(inside) and not fence[2].strip():
+                inside = None
+            continue
+        if fence:
+            inside = fence[1]
+            if PYTHON_LIKE_FENCE.match(line):
+                lines.add(number)
+    return lines
+
+
+@pytest.mark.parametrize("path", sorted(DOCS.rglob("*.md")), ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_every_python_fence_is_collected(path):
+    text = path.read_text(encoding="utf-8")
+    collected = {b.line for b in code_blocks(path) if b.kind != "hidden"}
+    missed = sorted(_python_like_fences(text) - collected)
+    assert not missed, f"python fences the harness would not run: " + ", ".join(
+        f"{path.relative_to(ROOT).as_posix()}:{n}" for n in missed
+    )
+
+
+def test_mask_code_ignores_comments_and_strings_only():
+    assert mask_code('print("안녕")  # 인사\n') == mask_code("print('hello')  # greet\n")
+    assert mask_code('print(f"값 {x:.2f}")\n') == mask_code('print(f"value {x:.2f}")\n')
+    assert mask_code("x = 1\n") != mask_code("x = 2\n")
+    assert mask_code("print(a)\n") != mask_code("print(b)\n")
+
+
+def test_a_lone_korean_page_is_caught(tmp_path):
+    (tmp_path / "ch").mkdir()
+    (tmp_path / "ch" / "page.ko.md").write_text("# 쪽\n")
+    (tmp_path / "ch" / "both.ko.md").write_text("# 둘\n")
+    (tmp_path / "ch" / "both.en.md").write_text("# Both\n")
+    pairs = page_pairs(tmp_path)
+    assert pairs["ch/page"].keys() == {"ko"}
+    assert pairs["ch/both"].keys() == {"ko", "en"}
+
+
+def test_different_code_is_caught(tmp_path):
+    (tmp_path / "a.ko.md").write_text('```python\nprint("하나", 1)\n```\n')
+    (tmp_path / "a.en.md").write_text('```python\nprint("one", 2)\n```\n')
+    [ko], [en] = code_blocks(tmp_path / "a.ko.md"), code_blocks(tmp_path / "a.en.md")
+    assert comparable(ko) != comparable(en)
+
+
+def test_the_broad_fence_scan_sees_what_a_parser_might_miss():
+    text = "```Python\nx\n```\n\n```{ .py }\ny\n```\n\n````markdown\n```python\nz\n```\n````\n"
+    assert _python_like_fences(text) == {1, 5}

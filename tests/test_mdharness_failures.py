@@ -1,0 +1,116 @@
+"""The harness must fail, and say where: each failure mode on a fixture page, through real pytest.
+
+All fixture pages in tests/fixtures/pages are copied into one throw-away project under docs/ and
+run with pytest in one subprocess, exactly as `make test` runs the real pages; each test then reads
+its page's part of the report. One run keeps this file fast, and shows that a failing page does not
+disturb its neighbours (each page gets a fresh namespace).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures" / "pages"
+
+
+def run_pages(tmp_path: Path, *names: str) -> subprocess.CompletedProcess:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in names or sorted(p.name for p in FIXTURES.glob("*.md")):
+        shutil.copy(FIXTURES / name, docs / name)
+    (tmp_path / "conftest.py").write_text(
+        "from pathlib import Path\n"
+        "from mdharness.collect import make_sybil\n"
+        "pytest_collect_file = make_sybil(Path(__file__).parent).pytest()\n"
+    )
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider -rs\n")
+    env = dict(os.environ, PYTHONPATH=str(HERE))
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "docs", "-p", "no:hypothesispytest"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> str:
+    result = run_pages(tmp_path_factory.mktemp("pages"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    return result.stdout
+
+
+def section(report: str, page: str) -> str:
+    """The lines of the report that belong to one fixture page's failures."""
+    blocks = report.split("\n_____")
+    return "\n".join(b for b in blocks if f"docs/{page}" in b)
+
+
+def summary(report: str, page: str) -> str:
+    """'.', 'F', 's' per example of one page, from pytest's progress line."""
+    for line in report.splitlines():
+        if line.startswith(f"docs/{page} "):
+            return line.split()[1]
+    raise AssertionError(f"{page} not in the report")
+
+
+def test_wrong_output_is_reported_with_a_diff(report):
+    text = section(report, "wrong_output.md")
+    assert "docs/wrong_output.md:3: what the code printed differs from the text block at line 8" in text
+    assert "\n-7\n+6" in text
+    assert summary(report, "wrong_output.md") == "F"
+
+
+def test_raising_block_is_reported_at_its_line(report):
+    text = section(report, "raises.md")
+    assert "docs/raises.md:10: the block raised ZeroDivisionError: division by zero" in text
+    assert "docs/raises.md:11: halve(4)" in text  # the reader's line, not the harness's
+    assert "docs/raises.md:5: return x / 0" in text
+    assert "mdharness" not in text
+    assert summary(report, "raises.md") == ".F"
+
+
+def test_failing_doctest_is_reported(report):
+    text = section(report, "failing_doctest.md")
+    assert "docs/failing_doctest.md:3: 1 doctest example(s) failed" in text
+    assert 'File "docs/failing_doctest.md", line 6' in text
+    assert "[1, 2, 1, 2]" in text
+
+
+def test_fences_with_attributes_are_run_not_skipped(report):
+    text = section(report, "attributes.md")
+    # the five unusual fences ran (they fill `seen`), then the last block failed on purpose
+    assert "['title', 'py', 'braces', 'indented', 'python3']" in text
+    assert "docs/attributes.md:27: the block raised AssertionError" in text
+    assert summary(report, "attributes.md") == ".....F"
+
+
+def test_skip_needs_a_reason(report):
+    assert "docs/skip_without_reason.md:3: a skip needs a reason" in report
+    assert summary(report, "skip_without_reason.md") == "F"
+
+
+def test_skip_with_reason_is_counted(report):
+    assert summary(report, "skip_with_reason.md") == "s."
+    assert "docs/skip_with_reason.md:4: needs a network connection" in report
+
+
+def test_orphan_text_block_fails(report):
+    assert "docs/orphan_text.md:5: a ```text block is output the harness checks" in report
+    assert summary(report, "orphan_text.md") == "F"
+
+
+def test_a_good_page_passes_next_to_failing_ones(report):
+    # seeded randomness, hidden setup and a doctest; no names leak in from the failing pages
+    assert summary(report, "passing.md") == "..."
+
+
+def test_totals(report):
+    assert report.rstrip().splitlines()[-1].startswith("=") and "6 failed, 10 passed, 1 skipped" in report

@@ -1,0 +1,121 @@
+"""Build the site once (strict) and check what readers get: both languages, rendered notebooks,
+downloadable .ipynb files, and no resource loaded from another host."""
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from mdharness.pages import page_pairs
+from sitebuild import build
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+
+def built_page(site: Path, key: str, lang: str) -> Path:
+    prefix = site if lang == "ko" else site / "en"
+    if key == "index":
+        return prefix / "index.html"
+    if key.endswith("/index"):
+        return prefix / key[: -len("/index")] / "index.html"
+    return prefix / key / "index.html"
+
+
+def test_korean_at_root_english_under_en(site):
+    ko = (site / "index.html").read_text(encoding="utf-8")
+    en = (site / "en" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ko"' in ko and "검증된 코드로 배우는" in ko
+    assert '<html lang="en"' in en and "code that is checked" in en
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_page_is_built(site, lang):
+    missing = [key for key in page_pairs(DOCS) if not built_page(site, key, lang).exists()]
+    assert not missing, f"not in the {lang} site: {missing}"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_notebook_pages_hold_rendered_cells(site, lang):
+    labs = sorted(page_pairs(DOCS, ext="py"))
+    assert labs, "no lab notebooks under docs/labs"
+    for key in labs:
+        page = built_page(site, key, lang)
+        html = page.read_text(encoding="utf-8")
+        assert "jp-Cell" in html and "jupyter-wrapper" in html, f"{page}: no rendered notebook cells"
+        assert "# %%" not in html, f"{page}: raw jupytext source instead of a notebook"
+        name = f"{Path(key).name}.{lang}.ipynb"
+        assert f'href="{name}" download' in html, f"{page}: no download button"
+        notebook = json.loads((page.parent / name).read_text(encoding="utf-8"))
+        assert notebook["nbformat"] == 4 and any(c["cell_type"] == "code" for c in notebook["cells"])
+
+
+class _Resources(HTMLParser):
+    """Collects the URLs a browser would fetch by itself (not the links a reader may click)."""
+
+    FETCHED = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("video", "src"),
+               ("audio", "src"), ("embed", "src"), ("object", "data")}
+    LINK_RELS = {"stylesheet", "preload", "modulepreload", "icon", "prefetch", "preconnect", "dns-prefetch",
+                 "manifest"}
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for t, a in self.FETCHED:
+            if tag == t and attrs.get(a):
+                self.urls.append(attrs[a])
+        if tag == "link" and set((attrs.get("rel") or "").split()) & self.LINK_RELS and attrs.get("href"):
+            self.urls.append(attrs["href"])
+        if attrs.get("style") and "url(" in attrs["style"]:
+            self.urls.extend(re.findall(r"url\(['\"]?([^'\")]+)", attrs["style"]))
+
+
+EXTERNAL = re.compile(r"^(https?:)?//", re.I)
+
+
+def test_no_resource_comes_from_another_host(site):
+    offenders = []
+    for page in site.rglob("*.html"):
+        parser = _Resources()
+        parser.feed(page.read_text(encoding="utf-8"))
+        offenders += [f"{page.relative_to(site)}: {u}" for u in parser.urls if EXTERNAL.match(u)]
+    for sheet in list(site.rglob("*.css")):
+        text = sheet.read_text(encoding="utf-8", errors="replace")
+        offenders += [f"{sheet.relative_to(site)}: {u}" for u in re.findall(r"@import\s+url\(['\"]?(https?://[^'\")]+)", text)]
+        offenders += [f"{sheet.relative_to(site)}: {u}" for u in re.findall(r"url\(['\"]?(https?://[^'\")]+)", text)
+                      if "w3.org" not in u]
+    assert not offenders, "\n".join(offenders[:20])
+
+
+def test_the_resource_scan_can_fail():
+    parser = _Resources()
+    parser.feed('<script src="https://cdn.example/x.js"></script><link rel="stylesheet" href="//fonts.example/a.css">'
+                '<a href="https://github.com/">a link a reader clicks is fine</a>')
+    assert [u for u in parser.urls if EXTERNAL.match(u)] == ["https://cdn.example/x.js", "//fonts.example/a.css"]
+
+
+def test_math_and_diagrams_are_vendored(site):
+    assert (site / "assets" / "vendor" / "katex" / "katex.min.js").exists()
+    assert (site / "assets" / "vendor" / "mermaid" / "mermaid.esm.min.mjs").exists()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'class="arithmatex"' in home and 'class="nnref-mermaid"' in home
+
+
+def test_a_broken_internal_link_fails_the_strict_build(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copytree(DOCS / "assets", docs / "assets")
+    for lang in ("ko", "en"):
+        (docs / f"index.{lang}.md").write_text("# Home\n\n[a page that is not there](nowhere.md)\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nnav:\n  - index.md\n")
+    shutil.copytree(ROOT / "hooks", tmp_path / "hooks")
+    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
+    result = build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert "nowhere.md" in result.stderr and "Aborted" in result.stderr
