@@ -4,6 +4,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def build(config: Path, site: Path) -> subprocess.CompletedProcess:
@@ -15,3 +20,14 @@ def build(config: Path, site: Path) -> subprocess.CompletedProcess:
         text=True,
         timeout=600,
     )
+
+
+def base_path() -> str:
+    """The path the site is published under (GitHub Pages: /<repo>), from mkdocs.yml's site_url."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *args: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    return urlparse(config["site_url"]).path.rstrip("/")

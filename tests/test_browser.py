@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from sitebuild import base_path
 
 pytestmark = pytest.mark.browser
 
@@ -29,18 +30,6 @@ def find_chromium() -> str | None:
         if name and shutil.which(name):
             return shutil.which(name)
     return None
-
-
-def base_path() -> str:
-    """The path the site is published under (GitHub Pages: /<repo>/), from site_url."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *a: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    return urlparse(config["site_url"]).path.rstrip("/")
 
 
 @pytest.fixture(scope="module")
