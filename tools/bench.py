@@ -1,0 +1,136 @@
+"""Budgets, measured: the whole suite, each chapter's pages, cold and warm builds, page weight.
+
+Run with `make bench`. Prints a table, writes artifacts/bench.json, and exits 1 when a budget is
+exceeded (whole suite 180 s, cold build 90 s, a typical page 1.5 MB with nothing from other hosts).
+This is a benchmark, not a test: timings vary with the machine, so no timed assertion lives in the
+test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from sitebuild import base_path  # noqa: E402
+
+BUDGETS = {"suite_s": 180.0, "cold_build_s": 90.0, "page_bytes": 1.5e6}
+TYPICAL_PAGES = ["/", "/02-backprop/chain-rule/", "/en/04-cnn/convolution/", "/03-pytorch/optimizers/"]
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+
+
+def timed(cmd: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def page_weights(site: Path) -> dict[str, dict]:
+    from playwright.sync_api import sync_playwright
+
+    base = base_path()
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript"}
+
+        def translate_path(self, path):
+            return super().translate_path(path[len(base) :] if path.startswith(base + "/") else path)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{httpd.server_address[1]}"
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    results = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu",
+                                    "--disable-background-networking", "--disable-component-update",
+                                    "--no-first-run"])
+        for path in TYPICAL_PAGES:
+            page = browser.new_page()
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            total, foreign = [0], []
+            cdp.on("Network.loadingFinished", lambda e: total.__setitem__(0, total[0] + e["encodedDataLength"]))
+            page.on("request", lambda r: not r.url.startswith((origin, "data:")) and foreign.append(r.url))
+            page.goto(origin + base + path, wait_until="networkidle")
+            page.wait_for_timeout(500)
+            results[path] = {"bytes": total[0], "foreign_requests": foreign}
+            page.close()
+        browser.close()
+    httpd.shutdown()
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-suite", action="store_true", help="do not time the whole suite")
+    args = parser.parse_args()
+    py = sys.executable
+    report: dict = {}
+
+    if not args.skip_suite:
+        seconds, result = timed([py, "-m", "pytest", "-q", "-p", "no:randomly"])
+        report["suite_s"] = round(seconds, 1)
+        report["suite_summary"] = result.stdout.strip().splitlines()[-1] if result.stdout else ""
+
+    chapters = sorted(p.name for p in (ROOT / "docs").iterdir() if p.is_dir() and p.name[:2].isdigit())
+    report["chapters_s"] = {}
+    for chapter in chapters:
+        seconds, _ = timed([py, "-m", "pytest", "-q", f"docs/{chapter}"])
+        report["chapters_s"][chapter] = round(seconds, 1)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.rmtree(ROOT / ".cache" / "mkdocs-jupyter", ignore_errors=True)
+        site = Path(tmp) / "site"
+        seconds, result = timed([py, "-m", "mkdocs", "build", "--strict", "-d", str(site)])
+        if result.returncode:
+            print(result.stderr[-3000:])
+            return 1
+        report["cold_build_s"] = round(seconds, 1)
+        seconds, _ = timed([py, "-m", "mkdocs", "build", "--strict", "-d", str(site)])
+        report["warm_build_s"] = round(seconds, 1)
+        report["pages"] = page_weights(site)
+
+    over = []
+    if report.get("suite_s", 0) > BUDGETS["suite_s"]:
+        over.append(f"whole suite {report['suite_s']} s > {BUDGETS['suite_s']} s")
+    if report["cold_build_s"] > BUDGETS["cold_build_s"]:
+        over.append(f"cold build {report['cold_build_s']} s > {BUDGETS['cold_build_s']} s")
+    for path, page in report["pages"].items():
+        if page["bytes"] > BUDGETS["page_bytes"]:
+            over.append(f"{path}: {page['bytes'] / 1e6:.2f} MB > 1.5 MB")
+        if page["foreign_requests"]:
+            over.append(f"{path}: requests to other hosts {page['foreign_requests'][:3]}")
+
+    print(f"{'what':<34}{'value':>12}")
+    for key in ("suite_s", "cold_build_s", "warm_build_s"):
+        if key in report:
+            print(f"{key:<34}{report[key]:>11.1f}s")
+    for chapter, seconds in report["chapters_s"].items():
+        print(f"{'docs/' + chapter:<34}{seconds:>11.1f}s")
+    for path, page in report["pages"].items():
+        print(f"{'page ' + path:<34}{page['bytes'] / 1e6:>10.2f}MB")
+    out = ROOT / "artifacts" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=1))
+    for line in over:
+        print("OVER BUDGET:", line)
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
