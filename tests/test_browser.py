@@ -192,3 +192,42 @@ def test_notebook_page_and_download(browser, server, site):
     visit.shot("lab-ko.png")
     assert visit.errors == [] and visit.foreign_requests() == []
     visit.close()
+
+
+SEARCHES = {
+    "/": [("역전파", "/02-backprop/"), ("활성화 함수", "/01-foundations/activations/"), ("합성곱", "/04-cnn/")],
+    "/en/": [
+        ("backpropagation", "/en/02-backprop/"),
+        ("activation function", "/en/01-foundations/activations/"),
+        ("convolution", "/en/04-cnn/"),
+    ],
+}
+
+
+@pytest.mark.parametrize("path", SEARCHES)
+def test_search_finds_the_right_page_first_in_the_readers_language(browser, server, path):
+    visit = Visit(browser, server, path)
+    page = visit.page
+    page.keyboard.press("/")  # Material's shortcut focuses the search box
+    for query, expected in SEARCHES[path]:
+        # set the value the way an IME commits Korean text, then let Material react to the input
+        page.eval_on_selector(
+            ".md-search__input",
+            "(e, q) => { e.value = q; e.dispatchEvent(new Event('input', {bubbles: true}));"
+            " e.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true})); }",
+            query,
+        )
+        page.wait_for_function(
+            "q => document.querySelector('.md-search-result__item > a')"
+            " && decodeURIComponent(document.querySelector('.md-search-result__item > a').href).includes(q.split(' ')[0])",
+            arg=query,
+            timeout=15000,
+        )
+        links = page.locator(".md-search-result__item > a")
+        hrefs = [urlparse(links.nth(i).get_attribute("href")).path for i in range(min(5, links.count()))]
+        assert hrefs[0].startswith(BASE + expected), (query, hrefs)
+        in_english = [h.startswith(BASE + "/en/") for h in hrefs]
+        assert all(in_english) if path == "/en/" else not any(in_english), (query, hrefs)
+    visit.shot(f"search-{'en' if path == '/en/' else 'ko'}.png")
+    assert visit.errors == [] and visit.foreign_requests() == []
+    visit.close()
