@@ -9,6 +9,7 @@ to a page appears on the errata page without further editing.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,21 @@ def collect(docs: Path, lang: str) -> list[Erratum]:
     return errata
 
 
+def rebase_links(body: str, page: str) -> str:
+    """Links in a box are relative to its page; on the errata page (docs root) they need the page's folder."""
+    folder = page.rsplit("/", 1)[0] + "/" if "/" in page else ""
+
+    def fix(match):
+        target = match.group(1)
+        if re.match(r"^([a-z]+:|/)", target):
+            return match.group(0)
+        if target.startswith("#"):
+            return f"]({page}{target})"
+        return f"]({posixpath.normpath(folder + target)})"
+
+    return re.sub(r"\]\(([^)\s]+)\)", fix, body)
+
+
 def chapter_title(docs: Path, chapter: str, lang: str) -> str:
     index = docs / chapter / f"index.{lang}.md"
     if index.exists():
@@ -106,7 +122,7 @@ def render(errata: list[Erratum], lang: str, docs: Path) -> str:
         out += [
             f'!!! erratum "{title}"',
             "",
-            *("    " + line if line else "" for line in e.body.splitlines()),
+            *("    " + line if line else "" for line in rebase_links(e.body, e.page).splitlines()),
             "",
             f"    **{words['seed']}:** {seeds} · **{words['section']}:** [{e.page_title} › {e.section}]({link})",
             "",
