@@ -1,0 +1,217 @@
+"""A scalar reverse-mode automatic differentiation engine (micrograd-style, stdlib only).
+
+Every :class:`Value` remembers the values it was computed from (``_prev``), the operation that
+made it (``_op``) and a closure ``_backward`` that adds ``out.grad * local derivative`` into the
+``grad`` of each input. :meth:`Value.backward` orders the graph topologically (iteratively, so a
+chain of 100,000 nodes is fine) and calls the closures from the output back to the leaves.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+__all__ = ["Value", "topological_order", "to_mermaid"]
+
+
+def _as_value(other) -> Value:
+    if isinstance(other, Value):
+        return other
+    if isinstance(other, Real) and not isinstance(other, bool):
+        return Value(float(other))
+    raise TypeError(f"expected a Value or a real number, got {type(other).__name__}")
+
+
+class Value:
+    """A scalar that records how it was computed, so that gradients can flow back into it.
+
+    ``data`` is the number, ``grad`` is ``dL/d(self)`` after ``L.backward()`` (it accumulates,
+    like ``torch.Tensor.grad``). ``label`` is only used when drawing the graph.
+    """
+
+    __slots__ = ("data", "grad", "label", "_backward", "_prev", "_op")
+
+    def __init__(self, data, _prev: tuple = (), _op: str = "", label: str = "") -> None:
+        if isinstance(data, bool) or not isinstance(data, Real):
+            raise TypeError(f"data must be a real number, got {type(data).__name__}")
+        self.data = float(data)
+        self.grad = 0.0
+        self.label = label
+        self._backward = None
+        self._prev = tuple(_prev)
+        self._op = _op
+
+    def __repr__(self) -> str:
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
+
+    # binary operations: out = self (op) other -------------------------------------------
+    def __add__(self, other) -> Value:
+        other = _as_value(other)
+        out = Value(self.data + other.data, (self, other), "+")
+
+        def _backward():  # d(a + b)/da = 1, d(a + b)/db = 1
+            self.grad += out.grad
+            other.grad += out.grad
+
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other) -> Value:
+        other = _as_value(other)
+        out = Value(self.data * other.data, (self, other), "*")
+
+        def _backward():  # d(ab)/da = b, d(ab)/db = a
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __pow__(self, exponent) -> Value:
+        if isinstance(exponent, (Value, bool)) or not isinstance(exponent, Real):
+            kind = type(exponent).__name__
+            raise TypeError(f"exponent must be a real number (not a Value), got {kind}")
+        n = float(exponent)
+        out = Value(self.data**n, (self,), f"**{exponent:g}")
+
+        def _backward():  # d(a^n)/da = n a^(n-1)
+            self.grad += n * self.data ** (n - 1) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __neg__(self) -> Value:
+        out = Value(-self.data, (self,), "neg")
+
+        def _backward():  # d(-a)/da = -1
+            self.grad += -out.grad
+
+        out._backward = _backward
+        return out
+
+    def __sub__(self, other) -> Value:
+        other = _as_value(other)
+        out = Value(self.data - other.data, (self, other), "-")
+
+        def _backward():  # d(a - b)/da = 1, d(a - b)/db = -1
+            self.grad += out.grad
+            other.grad += -out.grad
+
+        out._backward = _backward
+        return out
+
+    def __truediv__(self, other) -> Value:
+        other = _as_value(other)
+        out = Value(self.data / other.data, (self, other), "/")
+
+        def _backward():  # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+            self.grad += out.grad / other.data
+            other.grad += -out.grad * self.data / other.data**2
+
+        out._backward = _backward
+        return out
+
+    # the number is on the left: 2 + v, 2 - v, 2 * v, 2 / v
+    def __radd__(self, other) -> Value:
+        return _as_value(other) + self
+
+    def __rsub__(self, other) -> Value:
+        return _as_value(other) - self
+
+    def __rmul__(self, other) -> Value:
+        return _as_value(other) * self
+
+    def __rtruediv__(self, other) -> Value:
+        return _as_value(other) / self
+
+    # unary functions ------------------------------------------------------------------
+    def _unary(self, data: float, op: str, local: float) -> Value:
+        out = Value(data, (self,), op)
+
+        def _backward():  # upstream gradient x local derivative
+            self.grad += local * out.grad
+
+        out._backward = _backward
+        return out
+
+    def exp(self) -> Value:
+        e = math.exp(self.data)
+        return self._unary(e, "exp", e)
+
+    def log(self) -> Value:
+        if self.data <= 0:
+            raise ValueError(f"log needs a positive value, got {self.data}")
+        return self._unary(math.log(self.data), "log", 1.0 / self.data)
+
+    def tanh(self) -> Value:
+        t = math.tanh(self.data)
+        return self._unary(t, "tanh", 1.0 - t * t)
+
+    def sigmoid(self) -> Value:
+        x = self.data
+        s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+        return self._unary(s, "sigmoid", s * (1.0 - s))
+
+    def relu(self) -> Value:
+        return self._unary(max(self.data, 0.0), "relu", 1.0 if self.data > 0 else 0.0)
+
+    # reverse mode ---------------------------------------------------------------------
+    def backward(self) -> None:
+        """Set ``grad`` of every value this one depends on to ``d(self)/d(value)``.
+
+        Gradients of intermediate values are recomputed from zero; those of leaves (values
+        not computed from others) accumulate, like PyTorch's ``.grad``.
+        """
+        order = topological_order(self)
+        for v in order:
+            if v._prev:
+                v.grad = 0.0
+        self.grad += 1.0
+        for v in reversed(order):
+            if v._backward is not None:
+                v._backward()
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every value ``root`` depends on, each after all of its inputs (iterative DFS)."""
+    order: list[Value] = []
+    visited: set[int] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for child in reversed(node._prev):
+            if id(child) not in visited:
+                stack.append((child, False))
+    return order
+
+
+def to_mermaid(root: Value, direction: str = "LR", digits: int = 4) -> str:
+    """A Mermaid flowchart of the graph behind ``root``: one box per value, one circle per op.
+
+    Node ids follow the topological order (``v0, v1, ...``; op ``k`` of value ``vk`` is ``opk``),
+    so the same expression always gives the same text.
+    """
+    if direction not in {"LR", "RL", "TB", "BT", "TD"}:
+        raise ValueError(f"direction must be one of LR, RL, TB, BT, TD, got {direction!r}")
+    order = topological_order(root)
+    ids = {id(v): f"v{k}" for k, v in enumerate(order)}
+    lines = [f"flowchart {direction}"]
+    for v in order:
+        name = ids[id(v)]
+        head = f"{v.label} = " if v.label else ""
+        text = f"{head}{v.data:.{digits}f}<br/>grad {v.grad:.{digits}f}"
+        lines.append(f'    {name}["{text}"]')
+        if v._op:
+            op = "op" + name[1:]
+            lines.append(f'    {op}(("{v._op}"))')
+            for child in v._prev:
+                lines.append(f"    {ids[id(child)]} --> {op}")
+            lines.append(f"    {op} --> {name}")
+    return "\n".join(lines)
