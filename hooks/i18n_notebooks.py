@@ -57,3 +57,49 @@ def on_page_context(context, page, config, nav):
     jupytext.write(notebook, target, fmt="ipynb")
     page.nnref_ipynb = name
     return context
+
+
+
+
+def on_page_content(html, page, config, files):
+    """Give notebook headings unique, Korean-aware ids and rebuild the page's table of contents.
+
+    nbconvert's ids drop Hangul (``문제 1. …`` becomes ``1``, often twice on one page) while
+    mkdocs-jupyter builds the table of contents with other, de-duplicated slugs, so the TOC links of
+    a Korean lab point nowhere. Both are rebuilt here from the rendered headings.
+    """
+    if not _notebook_file(page):
+        return html
+    import re
+
+    from mkdocs.structure.toc import get_toc
+    from pymdownx.slugs import slugify
+
+    slug = slugify(case="lower")
+    seen: dict[str, int] = {}
+    flat = []
+
+    def retitle(match):
+        level, old, attrs, inner = int(match[1]), match[2], match[3], match[4]
+        text = re.sub(r"<a class=\"anchor-link\".*?</a>", "", inner)
+        name = re.sub(r"<[^>]+>", "", text).strip()
+        new = slug(name, "-") or f"section-{len(flat) + 1}"
+        if new in seen:
+            seen[new] += 1
+            new = f"{new}_{seen[new]}"
+        else:
+            seen[new] = 0
+        inner = inner.replace(f'href="#{old}"', f'href="#{new}"')
+        flat.append({"level": level, "id": new, "name": name, "children": []})
+        return f'<h{level} id="{new}"{attrs}>{inner}</h{level}>'
+
+    html = re.sub(r'<h([1-6]) id="([^"]*)"([^>]*)>(.*?)</h\1>', retitle, html, flags=re.S)
+    roots: list[dict] = []
+    stack: list[dict] = []
+    for token in flat:
+        while stack and stack[-1]["level"] >= token["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else roots).append(token)
+        stack.append(token)
+    page.toc = get_toc(roots)
+    return html
