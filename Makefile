@@ -29,7 +29,7 @@ bench: $(STAMP)  ## time the suite, each chapter, cold and warm builds, page wei
 	$(BIN)/python tools/bench.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests hooks
+	$(BIN)/ruff check src tests hooks tools
 
 freeze: $(STAMP)  ## rewrite constraints.txt from the current venv
 	{ head -2 constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^nnref' | sed 's/+cpu//'; } > constraints.new && mv constraints.new constraints.txt

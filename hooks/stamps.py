@@ -44,10 +44,8 @@ def stamp(entry: dict | None, lang: str, has_code: bool) -> tuple[str, str]:
     if not entry:
         return "warning", words["none"]
     v = entry["versions"]
-    env = " · ".join(
-        f"{name} {v[key]}" for key, name in (("nnref", "nnref"), ("torch", "PyTorch"), ("numpy", "NumPy"), ("python", "Python"))
-        if key in v
-    ) + f" ({v.get('device', 'cpu')})"
+    names = (("nnref", "nnref"), ("torch", "PyTorch"), ("numpy", "NumPy"), ("python", "Python"))
+    env = " · ".join(f"{name} {v[key]}" for key, name in names if key in v) + f" ({v.get('device', 'cpu')})"
     if entry["failed"]:
         return "failure", words["failed"].format(**entry)
     text = words["ok"].format(passed=entry["passed"], time=entry["time"], env=env)

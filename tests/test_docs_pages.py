@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from mdharness.pages import comparable, code_blocks, mask_code, page_pairs
+from mdharness.pages import code_blocks, comparable, mask_code, page_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -37,7 +37,7 @@ def test_lab_exists_in_both_languages(key):
 def test_both_languages_run_the_same_code(key):
     ko, en = (code_blocks(PAIRS[key][lang]) for lang in ("ko", "en"))
     assert len(ko) == len(en), f"docs/{key}: {len(ko)} python blocks in ko, {len(en)} in en"
-    for a, b in zip(ko, en):
+    for a, b in zip(ko, en, strict=True):
         assert comparable(a) == comparable(b), (
             f"docs/{key}: the code of ko line {a.line} and en line {b.line} differs "
             "(beyond comments and string literals)"
@@ -64,7 +64,7 @@ def test_every_python_fence_is_collected(path):
     text = path.read_text(encoding="utf-8")
     collected = {b.line for b in code_blocks(path) if b.kind != "hidden"}
     missed = sorted(_python_like_fences(text) - collected)
-    assert not missed, f"python fences the harness would not run: " + ", ".join(
+    assert not missed, "python fences the harness would not run: " + ", ".join(
         f"{path.relative_to(ROOT).as_posix()}:{n}" for n in missed
     )
 

@@ -1,6 +1,5 @@
 """No broken internal link or anchor anywhere in the built site."""
 
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse

@@ -63,12 +63,13 @@ def page_weights(site: Path) -> dict[str, dict]:
             page = browser.new_page()
             cdp = page.context.new_cdp_session(page)
             cdp.send("Network.enable")
-            total, foreign = [0], []
-            cdp.on("Network.loadingFinished", lambda e: total.__setitem__(0, total[0] + e["encodedDataLength"]))
-            page.on("request", lambda r: not r.url.startswith((origin, "data:")) and foreign.append(r.url))
+            sizes: list[int] = []
+            foreign: list[str] = []
+            cdp.on("Network.loadingFinished", lambda e, sizes=sizes: sizes.append(e["encodedDataLength"]))
+            page.on("request", lambda r, foreign=foreign: r.url.startswith((origin, "data:")) or foreign.append(r.url))
             page.goto(origin + base + path, wait_until="networkidle")
             page.wait_for_timeout(500)
-            results[path] = {"bytes": total[0], "foreign_requests": foreign}
+            results[path] = {"bytes": int(sum(sizes)), "foreign_requests": foreign}
             page.close()
         browser.close()
     httpd.shutdown()

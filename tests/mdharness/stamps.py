@@ -51,7 +51,7 @@ class Recorder:
             return None
         path = self.root / RECORD
         old = json.loads(path.read_text()) if path.exists() else {"pages": {}}
-        now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
         env = versions()
         for page, counts in self.pages.items():
             old["pages"][page] = {**counts, "time": now, "versions": env}
