@@ -4,6 +4,7 @@ process that sees the same global batches; ``torchrun -m nnref train`` runs end 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -109,9 +110,7 @@ def test_torchrun_cli_end_to_end(tmp_path):
         "-m",
         "nnref",
         "train",
-        "xor",
-        "--epochs",
-        "3",
+        "digits",
         "--device",
         "cpu",
         "--no-progress",
@@ -133,7 +132,11 @@ def test_torchrun_cli_end_to_end(tmp_path):
         pytest.fail("torchrun did not finish within 120 s")
     result = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
     assert result.returncode == 0, result.stderr
-    lines = [line for line in result.stdout.splitlines() if line.startswith("xor:")]
-    assert len(lines) == 1 and "after 3 epochs" in lines[0] and "2 processes" in lines[0], (
-        result.stdout
-    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("digits:")]
+    assert len(lines) == 1 and "2 processes" in lines[0], result.stdout  # rank 0 alone reports
+    # the result line the distributed page shows, its timing aside
+    seconds = re.compile(r"\(\d+(\.\d+)? s,")
+    for lang in ("ko", "en"):
+        page = (Path(__file__).resolve().parents[1] / "docs" / "06-training" / f"distributed.{lang}.md").read_text()
+        shown = re.search(r"^```console\n(digits:.*)$", page, re.M).group(1)
+        assert seconds.sub("(… s,", shown) == seconds.sub("(… s,", lines[0]), (shown, lines[0])
