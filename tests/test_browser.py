@@ -174,12 +174,15 @@ def test_phone_width_and_dark_mode(browser, server):
 
 
 def test_notebook_page_and_download(browser, server, site):
-    labs = sorted(p for p in (site / "labs").iterdir() if p.is_dir())
-    assert labs
-    lab = labs[0].name
-    visit = Visit(browser, server, f"/labs/{lab}/")
+    assert (site / "labs" / "02-backprop").is_dir()
+    visit = Visit(browser, server, "/labs/02-backprop/")
     page = visit.page
     assert page.locator(".jp-Cell").count() >= 2
+    page.wait_for_selector("html.nnref-math-ready", timeout=15000)
+    assert page.locator(".jp-RenderedMarkdown .katex").count() > 5  # $...$ in markdown cells is typeset
+    assert "$w_1" not in page.locator(".jp-RenderedMarkdown").first.inner_text()
+    toc = page.locator(".md-sidebar--secondary .md-nav__link")
+    assert toc.count() >= 8 and toc.first.get_attribute("href").startswith("#문제")
     link = page.locator("a.nnref-download")
     with page.expect_download() as info:
         link.click()

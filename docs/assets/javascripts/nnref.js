@@ -23,7 +23,13 @@
   }
 
   function renderMath() {
-    var nodes = document.querySelectorAll(".arithmatex");
+    // pymdownx.arithmatex output, notebook markdown cells (raw $...$), and table-of-contents
+    // entries of headings that hold math (their labels keep the \( \) source)
+    var nodes = Array.prototype.slice.call(document.querySelectorAll(
+      ".arithmatex, .jupyter-wrapper .jp-RenderedMarkdown, .md-nav__link"));
+    nodes = nodes.filter(function (node) {
+      return !node.classList.contains("md-nav__link") || /\\\(|\$/.test(node.textContent);
+    });
     if (!nodes.length) return Promise.resolve();
     loadStyle(vendor + "katex/katex.min.css");
     return loadScript(vendor + "katex/katex.min.js")
