@@ -9,6 +9,7 @@ test suite.
 from __future__ import annotations
 
 import argparse
+import gzip
 import http.server
 import json
 import os
@@ -27,6 +28,7 @@ from sitebuild import base_path  # noqa: E402
 
 BUDGETS = {"suite_s": 180.0, "cold_build_s": 90.0, "page_bytes": 1.5e6}
 TYPICAL_PAGES = ["/", "/02-backprop/chain-rule/", "/en/04-cnn/convolution/", "/03-pytorch/optimizers/"]
+GZIP = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt"}
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 
 
@@ -42,10 +44,26 @@ def page_weights(site: Path) -> dict[str, dict]:
     base = base_path()
 
     class Handler(http.server.SimpleHTTPRequestHandler):
+        """Serves the site as GitHub Pages does: gzip for text, when the browser accepts it."""
+
         extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript"}
 
         def translate_path(self, path):
             return super().translate_path(path[len(base) :] if path.startswith(base + "/") else path)
+
+        def do_GET(self):
+            path = Path(self.translate_path(self.path.split("?")[0]))
+            if path.is_dir():
+                path = path / "index.html"
+            if path.suffix not in GZIP or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.exists():
+                return super().do_GET()
+            body = gzip.compress(path.read_bytes())
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         def log_message(self, *args):
             pass
@@ -79,7 +97,9 @@ def page_weights(site: Path) -> dict[str, dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-suite", action="store_true", help="do not time the whole suite")
+    parser.add_argument("--pages-only", action="store_true", help="only build once and weigh the pages")
     args = parser.parse_args()
+    args.skip_suite = args.skip_suite or args.pages_only
     py = sys.executable
     report: dict = {}
 
@@ -89,6 +109,8 @@ def main() -> int:
         report["suite_summary"] = result.stdout.strip().splitlines()[-1] if result.stdout else ""
 
     chapters = sorted(p.name for p in (ROOT / "docs").iterdir() if p.is_dir() and p.name[:2].isdigit())
+    if args.pages_only:
+        chapters = []
     report["chapters_s"] = {}
     for chapter in chapters:
         seconds, _ = timed([py, "-m", "pytest", "-q", f"docs/{chapter}"])
