@@ -13,7 +13,7 @@ import os
 import shutil
 import threading
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import pytest
 from sitebuild import base_path
@@ -145,19 +145,13 @@ def test_language_switcher_keeps_the_page(browser, server):
     page = visit.page
     link = page.locator('a[hreflang="en"]').first
     href = link.get_attribute("href")
-    page.goto(urljoin_page(page.url, href), wait_until="networkidle")
+    page.goto(urljoin(page.url, href), wait_until="networkidle")
     assert urlparse(page.url).path == f"{BASE}/en/contributing/"
     assert page.locator("h1").first.inner_text().rstrip("¶") == "Contributing"
     back = page.locator('a[hreflang="ko"]').first.get_attribute("href")
-    page.goto(urljoin_page(page.url, back), wait_until="networkidle")
+    page.goto(urljoin(page.url, back), wait_until="networkidle")
     assert urlparse(page.url).path == f"{BASE}/contributing/"
     visit.close()
-
-
-def urljoin_page(base: str, href: str) -> str:
-    from urllib.parse import urljoin
-
-    return urljoin(base, href)
 
 
 def test_phone_width_and_dark_mode(browser, server):
