@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build bench figures lint freeze clean
+.PHONY: serve test test-portable build bench figures lint freeze clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,14 @@ serve: $(STAMP)  ## serve the site at http://127.0.0.1:8000 with live reload
 
 test: $(STAMP)  ## the whole test suite: nnref, every docs page, the docs machinery
 	$(BIN)/pytest
+
+# the code paths an older or different CPU takes: a page must print the same there
+# and torch with its default number of threads, as a reader runs it
+PORTABLE := ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE ONEDNN_MAX_CPU_ISA=SSE41 OPENBLAS_CORETYPE=Prescott \
+	NNREF_TORCH_THREADS=default
+
+test-portable: $(STAMP)  ## the docs again on another CPU's kernel paths and torch's default thread count
+	$(PORTABLE) $(BIN)/pytest docs
 
 build: $(STAMP)  ## the static site in site/, warnings are errors
 	$(BIN)/mkdocs build --strict

@@ -40,7 +40,7 @@ def run_example(tmp_path: Path, lang: str, body: str) -> list[str]:
 def test_guide_examples_behave_as_described(tmp_path, lang):
     text = GUIDES[lang].read_text(encoding="utf-8")
     examples = {m["title"]: m["body"] for m in EXAMPLE.finditer(text)}
-    assert len(examples) == 4, sorted(examples)
+    assert len(examples) == 5, sorted(examples)
     for title, body in examples.items():
         notes = run_example(tmp_path / title.replace(" ", "_"), lang, body)
         if title in WRONG:

@@ -112,5 +112,24 @@ def test_a_good_page_passes_next_to_failing_ones(report):
     assert summary(report, "passing.md") == "..."
 
 
+def test_numbers_that_differ_by_noise_pass_and_real_changes_fail(report):
+    assert summary(report, "noisy_numbers.md") == ".FFFF"
+    text = section(report, "noisy_numbers.md")
+    assert "-val success rate 1.000\n+val success rate 0.992" in text
+    assert "-valid loss 0.1255\n+train loss 0.1255" in text
+    assert " epoch 1\n-epoch 2" in text
+    assert "-parameters: 100\n+parameters: 101" in text
+    assert "gelu" not in text  # the noisy line is not reported
+
+
+def test_output_directives(report):
+    # tolerance 5 lets 3 units pass; exact refuses the one unit the default would forgive;
+    # a tolerance without a reason is refused where it is written
+    assert summary(report, "output_directives.md") == ".F"
+    assert "-0.0041\n+-0.0040\n(numbers compared exactly" in section(report, "output_directives.md")
+    assert summary(report, "directive_without_reason.md") == "F"
+    assert "docs/directive_without_reason.md:3: write <!-- output: exact --> or" in report
+
+
 def test_totals(report):
-    assert report.rstrip().splitlines()[-1].startswith("=") and "6 failed, 10 passed, 1 skipped" in report
+    assert report.rstrip().splitlines()[-1].startswith("=") and "12 failed, 12 passed, 1 skipped" in report

@@ -13,6 +13,9 @@ What it returns, in page order:
 - ``hidden``: ``<!-- invisible-code-block: python ... -->``, setup the reader does not see.
 
 ``<!-- skip: next "reason" -->`` marks the next python block as skipped; the reason is required.
+``<!-- output: exact -->`` compares the next block's output character for character;
+``<!-- output: tolerance N "reason" -->`` lets its decimals differ by up to N units in the last
+printed digit instead of one (see :mod:`.compare`); the reason is required.
 Anything the scanner cannot place (a ``text`` fence that follows no python block, a skip with no
 reason, an unknown directive, an unclosed fence) is a :class:`ParseError` with its line number.
 """
@@ -22,6 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .compare import DEFAULT_TOLERANCE
+
 PYTHON_LANGS = {"python", "py", "python3", "py3"}
 DOCTEST_LANGS = {"pycon"}
 OUTPUT_LANG = "text"
@@ -29,8 +34,9 @@ OUTPUT_LANG = "text"
 OPEN_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*?)[ \t]*$")
 COMMENT_START = re.compile(r"^[ \t]*<!--")
 DIRECTIVE = re.compile(r"^[ \t]*<!--\s*(?P<name>[A-Za-z][\w-]*)\s*:\s*(?P<args>.*?)\s*(?P<end>-->)?\s*$")
-KNOWN_DIRECTIVES = {"invisible-code-block", "skip"}
+KNOWN_DIRECTIVES = {"invisible-code-block", "skip", "output"}
 SKIP_ARGS = re.compile(r'^next\s+"(?P<reason>[^"]*\S[^"]*)"$')
+OUTPUT_ARGS = re.compile(r'^(?:(?P<exact>exact)|tolerance\s+(?P<units>\d+)\s+"(?P<reason>[^"]*\S[^"]*)")$')
 
 
 class ParseError(ValueError):
@@ -54,6 +60,9 @@ class Block:
     expected: str | None = None  # the text block that must equal what the code prints
     expected_line: int | None = None
     skip_reason: str | None = None
+    tolerance: int = DEFAULT_TOLERANCE  # units in the last printed digit (see .compare); 0 = exact
+    tolerance_reason: str | None = None
+    output_line: int | None = None  # line of the output directive that set ``tolerance``
 
 
 def fence_language(info: str) -> str:
@@ -85,6 +94,7 @@ def parse_page(text: str) -> list[Block]:
 
     blocks: list[Block] = []
     pending_skip: tuple[int, str] | None = None
+    pending_output: tuple[int, int, str | None] | None = None  # (line, tolerance, reason)
     # (fence closing line index, block it closed) for pairing with a following text fence
     last_code: tuple[int, Block] | None = None
     i = 0
@@ -133,6 +143,9 @@ def parse_page(text: str) -> list[Block]:
                 if pending_skip is not None:
                     block.skip_reason = pending_skip[1]
                     pending_skip = None
+                if pending_output is not None:
+                    block.output_line, block.tolerance, block.tolerance_reason = pending_output
+                    pending_output = None
                 blocks.append(block)
                 last_code = (j, block) if not doctest else None
             else:
@@ -151,6 +164,18 @@ def parse_page(text: str) -> list[Block]:
                     if pending_skip is not None:
                         raise ParseError(pending_skip[0], "this skip applies to no python block")
                     pending_skip = (i + 1, skip["reason"])
+                    i += 1
+                    continue
+                if name == "output":
+                    output = OUTPUT_ARGS.match(args.removesuffix("-->").strip())
+                    if not output or not directive["end"]:
+                        raise ParseError(
+                            i + 1, 'write <!-- output: exact --> or <!-- output: tolerance 3 "why" --> on one line'
+                        )
+                    if pending_output is not None:
+                        raise ParseError(pending_output[0], "this output directive applies to no python block")
+                    units = 0 if output["exact"] else int(output["units"])
+                    pending_output = (i + 1, units, output["reason"])
                     i += 1
                     continue
                 if args.strip() != "python" or directive["end"]:
@@ -183,4 +208,9 @@ def parse_page(text: str) -> list[Block]:
 
     if pending_skip is not None:
         raise ParseError(pending_skip[0], "this skip applies to no python block")
+    if pending_output is not None:
+        raise ParseError(pending_output[0], "this output directive applies to no python block")
+    for block in blocks:
+        if block.output_line is not None and block.kind == "code" and block.expected is None:
+            raise ParseError(block.output_line, "this output directive's block has no ```text output to compare")
     return blocks

@@ -6,7 +6,6 @@ the harness itself reach the reader of a test report.
 
 from __future__ import annotations
 
-import difflib
 import doctest
 import io
 import os
@@ -18,6 +17,8 @@ import unittest
 from contextlib import redirect_stdout
 from pathlib import Path
 
+from .compare import check_output, outputs_match
+from .figures import compare_figures
 from .parse import Block
 
 SEED = 0
@@ -35,16 +36,6 @@ def where(path: Path | str, line: int, root: Path | None = None) -> str:
     return f"{path.as_posix()}:{line}"
 
 
-def normalize_output(text: str) -> str:
-    """Trailing white space on each line and blank lines at either end do not count."""
-    lines = [line.rstrip() for line in text.splitlines()]
-    while lines and not lines[0]:
-        lines.pop(0)
-    while lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines)
-
-
 def seed_everything(seed: int = SEED, torch_too: bool = True) -> None:
     random.seed(seed)
     try:
@@ -60,9 +51,10 @@ def seed_everything(seed: int = SEED, torch_too: bool = True) -> None:
     except ImportError:
         return
     torch.manual_seed(seed)
-    # one thread: small models run faster without thread overhead on a 2-core machine, and the
-    # printed digits do not depend on how many cores a machine has
-    torch.set_num_threads(1)
+    # one thread: small models run faster without thread overhead on a 2-core machine. Pages must
+    # print the same with a reader's default thread count: `make test-portable` runs them that way.
+    if os.environ.get("NNREF_TORCH_THREADS", "1") != "default":
+        torch.set_num_threads(int(os.environ.get("NNREF_TORCH_THREADS", "1")))
 
 
 class PageRun:
@@ -129,21 +121,15 @@ class PageRun:
             return self._describe_exception(here, error, printed.getvalue())
         if block.expected is None:
             return None
-        expected = normalize_output(block.expected)
-        actual = normalize_output(printed.getvalue())
-        if expected == actual:
-            return None
-        diff = difflib.unified_diff(
-            expected.splitlines(),
-            actual.splitlines(),
+        diff = check_output(
+            block.expected,
+            printed.getvalue(),
+            block.tolerance,
             fromfile=f"expected ({where(self.path, block.expected_line, self.root)})",
-            tofile="printed by the code",
-            lineterm="",
         )
-        return (
-            f"{here}: what the code printed differs from the text block at line "
-            f"{block.expected_line}\n" + "\n".join(diff)
-        )
+        if diff is None:
+            return None
+        return f"{here}: what the code printed differs from the text block at line {block.expected_line}\n{diff}"
 
     def _describe_exception(self, here: str, error: BaseException, printed: str) -> str:
         frames = traceback.extract_tb(error.__traceback__)
@@ -164,7 +150,7 @@ class PageRun:
         test = parser.get_doctest(block.source, {}, self.path.name, str(self.path), block.source_line - 1)
         test.globs = self.namespace
         report = io.StringIO()
-        runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS, verbose=False)
+        runner = doctest.DocTestRunner(checker=_NoiseTolerantChecker(block.tolerance), optionflags=doctest.ELLIPSIS)
         runner.run(test, out=report.write, clear_globs=False)
         if runner.failures == 0:
             return None
@@ -174,22 +160,32 @@ class PageRun:
 
     # figures -----------------------------------------------------------------------------
     def check_figures(self) -> str | None:
-        """Each figure the page wrote must equal the file beside the page (``make figures``)."""
+        """Each figure the page wrote must show what the file beside the page shows (``make figures``
+        rewrites them); see :mod:`.figures` for what "shows the same" means."""
         assert self.workdir is not None
         problems = []
         for made in sorted(self.workdir.iterdir()):
             if made.suffix not in FIGURE_SUFFIXES:
                 continue
             shipped = self.path.parent / made.name
-            if UPDATE_FIGURES:
-                if not shipped.exists() or shipped.read_bytes() != made.read_bytes():
-                    shutil.copyfile(made, shipped)
+            problem = compare_figures(shipped, made) if shipped.exists() else "missing beside the page"
+            if problem is None:
                 continue
-            if not shipped.exists():
-                problems.append(f"{made.name} is made by the page but missing beside it")
-            elif shipped.read_bytes() != made.read_bytes():
-                problems.append(f"{made.name} differs from what the page's code draws now")
+            if UPDATE_FIGURES:  # a figure that only differs by noise is left as it is: no churn
+                shutil.copyfile(made, shipped)
+            else:
+                problems.append(problem if shipped.exists() else f"{made.name} is made by the page but {problem}")
         if not problems:
             return None
         head = where(self.path, 1, self.root)
-        return f"{head}: " + "; ".join(problems) + " (run `make figures` and commit the result)"
+        return f"{head}: " + "; ".join(problems) + " (run `make figures`, look at the figure and commit it)"
+
+
+class _NoiseTolerantChecker(doctest.OutputChecker):
+    """Doctest output under the same rule as text blocks (see :mod:`.compare`)."""
+
+    def __init__(self, tolerance: int) -> None:
+        self.tolerance = tolerance
+
+    def check_output(self, want: str, got: str, optionflags: int) -> bool:
+        return super().check_output(want, got, optionflags) or outputs_match(want, got, self.tolerance)
