@@ -1,6 +1,7 @@
 """Build the site once (strict) and check what readers get: both languages, rendered notebooks,
 downloadable .ipynb files, and no resource loaded from another host."""
 
+import html as html_lib
 import json
 import re
 import shutil
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from mdharness.pages import page_pairs
+from mdharness.parse import parse_page
 from sitebuild import build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +52,31 @@ def test_notebook_pages_hold_rendered_cells(site, lang):
         assert f'href="{name}" download' in html, f"{page}: no download button"
         notebook = json.loads((page.parent / name).read_text(encoding="utf-8"))
         assert notebook["nbformat"] == 4 and any(c["cell_type"] == "code" for c in notebook["cells"])
+
+
+SKIP_WORDS = {"ko": "이 블록은 실행하지 않습니다: ", "en": "Not run here: "}
+SKIP_BOX = re.compile(
+    r'<div class="admonition warning nnref-skip">\s*<p class="admonition-title">(?P<title>.*?)</p>\s*</div>'
+    r"\s*(?:<!--.*?-->\s*)?(?P<next><div class=\"language-python highlight\">)?",
+    re.S,
+)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_skipped_block_shows_why_right_above_it(site, lang):
+    pages = {}
+    for path in sorted(DOCS.rglob(f"*.{lang}.md")):
+        reasons = [b.skip_reason for b in parse_page(path.read_text(encoding="utf-8")) if b.skip_reason]
+        if reasons:
+            pages[path.relative_to(DOCS).as_posix().removesuffix(f".{lang}.md")] = reasons
+    if not pages:
+        pytest.skip("no page skips a block")
+    for key, reasons in pages.items():
+        page = built_page(site, key, lang).read_text(encoding="utf-8")
+        boxes = list(SKIP_BOX.finditer(page))
+        titles = [html_lib.unescape(re.sub(r"<[^>]+>", "", m["title"])) for m in boxes]
+        assert titles == [SKIP_WORDS[lang] + r for r in reasons], f"{key} ({lang}): labels {titles}"
+        assert all(m["next"] for m in boxes), f"{key} ({lang}): a label is not directly above its code block"
 
 
 class _Resources(HTMLParser):

@@ -1,0 +1,156 @@
+"""What the site says about its own tests must stay true.
+
+The home page, the README and the chapter indexes tell readers that the code blocks run as tests.
+A block skipped with ``<!-- skip: next "reason" -->`` is the exception, so:
+
+- a page that says "every code block ... runs" may only say so of a scope with no skipped block;
+- a page that gives the number of blocks not run must give the number the harness's own parser
+  counts, and link to every page that holds one (that is where the reader finds the reason);
+- the skip label hook (hooks/skip_label.py) shows each skipped block's reason above it.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from mdharness.parse import parse_page
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+sys.path.insert(0, str(ROOT / "hooks"))
+import skip_label  # noqa: E402
+
+# "N blocks are not run": the number a page states
+COUNT = {
+    "ko": re.compile(r"실행하지 않는 (?:코드 )?블록은 (?:전체에서 |이 장에서 )?(\d+)개"),
+    "en": re.compile(r"\b(\d+) (?:code )?blocks? (?:is|are) not run\b"),
+}
+# "every code block runs": true only where nothing is skipped
+ALL = {
+    "ko": re.compile(r"모든 (?:페이지의 )?(?:모든 )?코드(?: 블록| 예제)?(?:은|는|이|가|도) "),
+    "en": re.compile(r"\bevery (?:code (?:block|example)|python block)s?\b", re.IGNORECASE),
+}
+
+
+def prose(text: str) -> str:
+    """The page without its fenced blocks and HTML comments (an example of a skip is not a claim)."""
+    out, fence = [], None
+    for line in text.splitlines():
+        opened = re.match(r"^[ \t>]*(`{3,}|~{3,})", line)
+        if fence:
+            if opened and opened[1][0] == fence[0] and len(opened[1]) >= len(fence) and not line.strip()[len(opened[1]):]:
+                fence = None
+            continue
+        if opened:
+            fence = opened[1]
+            continue
+        out.append(line)
+    return re.sub(r"<!--.*?-->", "", "\n".join(out), flags=re.S)
+
+
+def skipped_blocks(pages) -> list[tuple[Path, int, str]]:
+    found = []
+    for path in pages:
+        for block in parse_page(path.read_text(encoding="utf-8")):
+            if block.skip_reason is not None:
+                found.append((path, block.line, block.skip_reason))
+    return found
+
+
+def claim_problems(text: str, lang: str, skipped: list[tuple[Path, int, str]], here: Path) -> list[str]:
+    """What is false in ``text`` (a page of language ``lang`` in folder ``here``) about ``skipped``."""
+    text = prose(text)
+    problems = []
+    for match in COUNT[lang].finditer(text):
+        if int(match[1]) != len(skipped):
+            problems.append(f"says {match[0]!r}, but the harness skips {len(skipped)} block(s)")
+    if COUNT[lang].search(text):
+        for path, _, _ in skipped:
+            target = re.sub(r"\.(ko|en)\.md$", ".md", Path(path).relative_to(here).as_posix())
+            if f"]({target}" not in text:
+                problems.append(f"gives the count but does not link to {target}, where a block is skipped")
+    if skipped:
+        for match in ALL[lang].finditer(text):
+            problems.append(f"says {match[0].strip()!r}, but {len(skipped)} block(s) are skipped")
+    return problems
+
+
+def language_pages(lang: str, folder: Path = DOCS):
+    return sorted(folder.rglob(f"*.{lang}.md"))
+
+
+CLAIM_PAGES = [DOCS / f"index.{lang}.md" for lang in ("ko", "en")] + sorted(DOCS.glob("*/index.*.md"))
+
+
+@pytest.mark.parametrize("page", CLAIM_PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_what_an_index_page_says_about_skipped_blocks_is_true(page):
+    lang = page.name.split(".")[-2]
+    scope = page.parent
+    skipped = skipped_blocks(language_pages(lang, scope))
+    problems = claim_problems(page.read_text(encoding="utf-8"), lang, skipped, scope)
+    assert not problems, f"{page.relative_to(ROOT)}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_home_page_gives_the_count(lang):
+    text = prose((DOCS / f"index.{lang}.md").read_text(encoding="utf-8"))
+    assert COUNT[lang].search(text), f"docs/index.{lang}.md does not say how many blocks are not run"
+
+
+def test_both_languages_skip_the_same_blocks():
+    pages = {
+        lang: [p.relative_to(DOCS).as_posix().removesuffix(f".{lang}.md") for p, _, _ in skipped_blocks(language_pages(lang))]
+        for lang in ("ko", "en")
+    }
+    assert pages["ko"] == pages["en"], pages
+
+
+def test_the_readme_tells_the_truth():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for lang in ("ko", "en"):
+        skipped = skipped_blocks(language_pages(lang))
+        problems = [p for p in claim_problems(text, lang, skipped, DOCS) if "does not link" not in p]
+        assert not problems, "README.md: " + "; ".join(problems)
+
+
+def test_the_claim_check_can_fail(tmp_path):
+    page = tmp_path / "ch" / "p.en.md"
+    page.parent.mkdir()
+    page.write_text('<!-- skip: next "needs the network" -->\n```python\nx = 1\n```\n')
+    skipped = skipped_blocks([page])
+    assert len(skipped) == 1 and skipped[0][2] == "needs the network"
+    assert claim_problems("Every code block in this chapter runs as a test.", "en", skipped, tmp_path)
+    assert claim_problems("In this chapter 2 blocks are not run.", "en", skipped, tmp_path)
+    assert claim_problems("In this chapter 1 block is not run.", "en", skipped, tmp_path)  # no link to ch/p.md
+    assert not claim_problems("In this chapter 1 block is not run: [this one](ch/p.md).", "en", skipped, tmp_path)
+    assert claim_problems("이 장의 모든 코드 블록은 테스트로 실행됩니다.", "ko", skipped, tmp_path)
+    assert claim_problems("실행하지 않는 블록은 전체에서 3개입니다. [여기](ch/p.md)", "ko", skipped, tmp_path)
+    assert not claim_problems("실행하지 않는 블록은 전체에서 1개입니다. [여기](ch/p.md)", "ko", skipped, tmp_path)
+    assert not claim_problems("Every code block in this chapter runs as a test.", "en", [], tmp_path)
+    example = "````markdown\n<!-- skip: next \"x\" -->\nEvery code block runs.\n````\n"
+    assert not claim_problems(example, "en", skipped, tmp_path), "text inside a fence is an example, not a claim"
+
+
+def test_the_label_goes_above_each_skipped_block_only():
+    page = (
+        "Intro.\n"
+        '<!-- skip: next "needs the network" -->\n'
+        "```python\nimport urllib\n```\n\n"
+        "```python\nprint(1)\n```\n\n"
+        "!!! note\n"
+        '    <!-- skip: next "slow" -->\n'
+        "    ```python\n    x = 1\n    ```\n"
+        "````markdown\n"
+        '<!-- skip: next "an example in a fence" -->\n'
+        "```python\ny = 2\n```\n"
+        "````\n"
+    )
+    out = skip_label.label_skips(page, "ko")
+    assert out.count("nnref-skip") == 2
+    assert 'Intro.\n\n!!! warning nnref-skip "이 블록은 실행하지 않습니다: needs the network"\n\n<!-- skip:' in out
+    assert '    !!! warning nnref-skip "이 블록은 실행하지 않습니다: slow"\n\n    <!-- skip: next "slow" -->' in out
+    assert "an example in a fence" not in out.split("````markdown")[0]
+    assert [b.skip_reason for b in parse_page(out)] == [b.skip_reason for b in parse_page(page)]
+    assert skip_label.label_skips(page, "en").count("Not run here: ") == 2
+    assert skip_label.label_skips("```python\nx\n```\n", "en") == "```python\nx\n```\n"
