@@ -1,5 +1,6 @@
 """nnref.autograd against torch (float64): every op, constants on both sides, reuse, deep chains."""
 
+import gc
 import math
 import random
 from functools import partial
@@ -131,6 +132,73 @@ def test_bad_inputs_raise():
         Value(-1.0).log()
     with pytest.raises(TypeError):
         Value(1.0) + "x"
+
+
+def test_power_of_a_negative_base():
+    # integer exponents of negatives are real numbers: value and gradient as in torch
+    for base, n in [(-2.0, 3), (-2.0, 2.0), (-2.0, -1), (-0.5, -2.0)]:
+        (a,), (ta,) = leaves(base)
+        (a**n).backward()
+        (ta**n).backward()
+        assert (a**n).data == pytest.approx((ta**n).item(), rel=1e-12)
+        assert a.grad == pytest.approx(ta.grad.item(), rel=1e-12)
+    # a real power of a negative base is not a real number (torch says nan)
+    with pytest.raises(ValueError, match=r"negative base needs an integer exponent.*\(-8\)"):
+        Value(-8) ** (1 / 3)
+    with pytest.raises(ValueError, match="integer exponent"):
+        Value(-0.1) ** 0.5
+    assert (Value(0.0) ** 0.5).data == 0.0 and (Value(8.0) ** (1 / 3)).data == pytest.approx(2.0)
+
+
+def test_values_compare_as_nodes_and_refuse_ordering():
+    """``==``/``hash`` are identity (a Value is a graph node); ``<`` and friends raise."""
+    a, b = Value(2.0), Value(2.0)
+    assert a == a and a != b and not (a == 2.0)
+    assert len({a, b, a}) == 2 and {a: 1}[a] == 1
+    for compare in (
+        lambda: a < b, lambda: a <= b, lambda: a > b, lambda: a >= b, lambda: a < 1.0,
+        lambda: 1.0 < a, lambda: sorted([b, a]),
+    ):
+        with pytest.raises(TypeError, match=r"compare their \.data"):
+            compare()
+    assert a.data < Value(3.0).data
+
+
+def moons_accuracy_run(seed, max_steps=100):
+    """micrograd's demo: make_moons(100, noise=0.1), MLP 2-16-16-1, SVM max-margin loss + 1e-4 L2,
+    SGD with lr = 1 - 0.9 k/100. Returns the first step whose forward pass classifies every point
+    right (None if none of the ``max_steps`` does)."""
+    from sklearn.datasets import make_moons
+
+    X, y = make_moons(n_samples=100, noise=0.1, random_state=seed)
+    X, y = X.tolist(), (2 * y - 1).tolist()
+    model = MLP(2, [16, 16, 1], seed=seed)
+    params = model.parameters()
+    for k in range(max_steps):
+        scores = [model(x) for x in X]
+        if all((s.data > 0) == (t > 0) for s, t in zip(scores, y, strict=True)):
+            return k
+        hinge = sum(((1 - t * s).relu() for s, t in zip(scores, y, strict=True)), Value(0.0))
+        loss = hinge / len(X) + 1e-4 * sum((p * p for p in params), Value(0.0))
+        model.zero_grad()
+        loss.backward()
+        for p in params:
+            p.data -= (1.0 - 0.9 * k / 100) * p.grad
+    return None
+
+
+@pytest.mark.slow  # ~8 s of CPU: 83 training steps of ~64,000 scalar nodes each
+def test_default_mlp_solves_micrograd_moons_demo():
+    """The default MLP (tanh, U(-1, 1) weights) reaches 100% training accuracy on micrograd's moons
+    demo for seeds 0, 1, 2 within its 100 steps (measured: steps 16, 37, 30; over 30 seeds all
+    reach it, the last at step 60). The old fan-in-scaled init stopped at 93%, 99%, 91%."""
+    gc.disable()  # each step's graph is ~10^5 closures in cycles; the cyclic GC rescanning them
+    try:  # while the graph grows costs several times the training itself
+        steps = [moons_accuracy_run(seed) for seed in (0, 1, 2)]
+    finally:
+        gc.enable()
+        gc.collect()
+    assert all(s is not None for s in steps), steps
 
 
 def test_to_mermaid_is_deterministic_and_complete():

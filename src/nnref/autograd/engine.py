@@ -13,11 +13,15 @@ from numbers import Real
 
 __all__ = ["Value", "topological_order", "to_mermaid"]
 
+# float and int first: isinstance against the abstract Real alone is slow, and a training step
+# creates tens of thousands of Values
+_REAL = (float, int, Real)
+
 
 def _as_value(other) -> Value:
     if isinstance(other, Value):
         return other
-    if isinstance(other, Real) and not isinstance(other, bool):
+    if isinstance(other, _REAL) and not isinstance(other, bool):
         return Value(float(other))
     raise TypeError(f"expected a Value or a real number, got {type(other).__name__}")
 
@@ -27,14 +31,23 @@ class Value:
 
     ``data`` is the number, ``grad`` is ``dL/d(self)`` after ``L.backward()`` (it accumulates,
     like ``torch.Tensor.grad``). ``label`` is only used when drawing the graph.
+
+    Supported: ``+ - * /`` with Values or real numbers on either side, ``v ** n`` for a real
+    number ``n`` (a negative base needs an integer ``n``), ``-v``, ``exp``, ``log``, ``tanh``,
+    ``sigmoid``, ``relu``. A Value is a node of a graph, not a number: ``==`` and ``hash`` are
+    identity (two nodes that hold the same number are different nodes, and nodes can live in sets
+    and dicts), so ``Value(2.0) == 2.0`` is False; ordering (``<``, ``<=``, ``>``, ``>=``) raises
+    TypeError because a comparison has no gradient. Compare ``v.data`` instead.
     """
 
     __slots__ = ("data", "grad", "label", "_backward", "_prev", "_op")
 
     def __init__(self, data, _prev: tuple = (), _op: str = "", label: str = "") -> None:
-        if isinstance(data, bool) or not isinstance(data, Real):
-            raise TypeError(f"data must be a real number, got {type(data).__name__}")
-        self.data = float(data)
+        if type(data) is not float:  # every op passes a float: check only the rest
+            if isinstance(data, bool) or not isinstance(data, _REAL):
+                raise TypeError(f"data must be a real number, got {type(data).__name__}")
+            data = float(data)
+        self.data = data
         self.grad = 0.0
         self.label = label
         self._backward = None
@@ -68,10 +81,15 @@ class Value:
         return out
 
     def __pow__(self, exponent) -> Value:
-        if isinstance(exponent, (Value, bool)) or not isinstance(exponent, Real):
+        if isinstance(exponent, (Value, bool)) or not isinstance(exponent, _REAL):
             kind = type(exponent).__name__
             raise TypeError(f"exponent must be a real number (not a Value), got {kind}")
         n = float(exponent)
+        if self.data < 0 and not n.is_integer():
+            raise ValueError(
+                f"a negative base needs an integer exponent: ({self.data:g}) ** {exponent:g} is "
+                "not a real number"
+            )
         out = Value(self.data**n, (self,), f"**{exponent:g}")
 
         def _backward():  # d(a^n)/da = n a^(n-1)
@@ -124,6 +142,15 @@ class Value:
     def __rtruediv__(self, other) -> Value:
         return _as_value(other) / self
 
+    # ordering has no gradient: refuse it rather than compare nodes by accident
+    def _no_ordering(self, other):
+        raise TypeError(
+            "Values cannot be ordered (a comparison has no gradient); compare their .data, "
+            "e.g. a.data < b.data"
+        )
+
+    __lt__ = __le__ = __gt__ = __ge__ = _no_ordering
+
     # unary functions ------------------------------------------------------------------
     def _unary(self, data: float, op: str, local: float) -> Value:
         out = Value(data, (self,), op)
@@ -175,19 +202,19 @@ class Value:
 def topological_order(root: Value) -> list[Value]:
     """Every value ``root`` depends on, each after all of its inputs (iterative DFS)."""
     order: list[Value] = []
-    visited: set[int] = set()
+    visited: set[Value] = set()  # a Value hashes by identity
     stack: list[tuple[Value, bool]] = [(root, False)]
     while stack:
         node, inputs_done = stack.pop()
         if inputs_done:
             order.append(node)
             continue
-        if id(node) in visited:
+        if node in visited:
             continue
-        visited.add(id(node))
+        visited.add(node)
         stack.append((node, True))
         for child in reversed(node._prev):
-            if id(child) not in visited:
+            if child not in visited:
                 stack.append((child, False))
     return order
 
