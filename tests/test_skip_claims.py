@@ -26,10 +26,10 @@ COUNT = {
     "ko": re.compile(r"실행하지 않는 (?:코드 )?블록은 (?:전체에서 |이 장에서 )?(\d+)개"),
     "en": re.compile(r"\b(\d+) (?:code )?blocks? (?:is|are) not run\b"),
 }
-# "every code block runs": true only where nothing is skipped
+# "every code block runs": true only where nothing is skipped (a sentence about running, not, say, licensing)
 ALL = {
-    "ko": re.compile(r"모든 (?:페이지의 )?(?:모든 )?코드(?: 블록| 예제)?(?:은|는|이|가|도) "),
-    "en": re.compile(r"\bevery (?:code (?:block|example)|python block)s?\b", re.IGNORECASE),
+    "ko": re.compile(r"모든 (?:페이지의 )?(?:모든 )?코드(?: 블록| 예제)?(?:은|는|이|가|도) [^.\n]*?(?:실행|테스트)"),
+    "en": re.compile(r"\bevery (?:code (?:block|example)|python block)s?\b[^.]*?\b(?:runs?|run by|tested)\b", re.IGNORECASE),
 }
 
 
@@ -128,6 +128,7 @@ def test_the_claim_check_can_fail(tmp_path):
     assert claim_problems("실행하지 않는 블록은 전체에서 3개입니다. [여기](ch/p.md)", "ko", skipped, tmp_path)
     assert not claim_problems("실행하지 않는 블록은 전체에서 1개입니다. [여기](ch/p.md)", "ko", skipped, tmp_path)
     assert not claim_problems("Every code block in this chapter runs as a test.", "en", [], tmp_path)
+    assert not claim_problems("Code, including every code block on the pages, is MIT.", "en", skipped, tmp_path)
     example = "````markdown\n<!-- skip: next \"x\" -->\nEvery code block runs.\n````\n"
     assert not claim_problems(example, "en", skipped, tmp_path), "text inside a fence is an example, not a claim"
 
