@@ -84,6 +84,7 @@ class VLATokenizer:
         return len(self.vocab)
 
     def encode(self, text: str) -> list[int]:
+        """Token ids of ``text``'s words (lower-cased, split on white space); unknown words get ``UNK_ID``."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
         return [self.ids.get(word, UNK_ID) for word in text.lower().split()]

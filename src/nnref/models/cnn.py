@@ -83,10 +83,11 @@ class DigitsCNN(nn.Sequential):
         ))
 
 
-# Numbers are 3x3 conv layers (padding 1) with that many output channels; "M" is a 2x2 max-pool.
 VGG16_CONFIG = [
     64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M",
 ]
+"""VGG-16's ``features`` as torchvision's config "D": an int is a 3x3 conv (padding 1) with that many
+output channels followed by ReLU, ``"M"`` a 2x2 max-pool (stride 2). 13 convs, five pools: 224 -> 7."""
 
 
 class VGG(nn.Module):

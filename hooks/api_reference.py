@@ -1,0 +1,238 @@
+"""The API reference (docs/reference/) and the links into it.
+
+Three jobs, one notion of what the reference documents: the modules ``nnref.autograd``, ``.scratch``,
+``.models``, ``.data``, ``.train``, every name in their ``__all__``, and the public members of the
+classes among them (see :func:`documented`).
+
+- As an MkDocs hook: inline code on a page that names a documented object (```nnref.train.fit```,
+  ```nnref.models.MLP(...)```) becomes a link to its entry, in the page's language. Inline code that
+  starts with ``nnref.`` but names nothing in the package is a warning (a typo fails the strict build).
+- As an MkDocs hook: ``<!-- torch-mirrors -->`` on the scratch reference page becomes the table of
+  the torch function each ``nnref.scratch`` op mirrors, from docs/reference/torch-mirrors.yml.
+- As a griffe extension (mkdocstrings loads ``hooks/api_reference.py:SphinxRoles``): the Sphinx roles
+  in docstrings (``:func:`unfold```, ``:class:`~nnref.autograd.engine.Value```) become links too.
+
+Links are autorefs links (``[text][nnref.x.y]``): autorefs resolves them per language build, and an
+unknown target fails ``mkdocs build --strict``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import griffe
+import yaml
+
+MODULES = ("autograd", "scratch", "models", "data", "train")
+SRC = Path(__file__).resolve().parents[1] / "src"
+MIRRORS_MARKER = "<!-- torch-mirrors -->"
+MIRRORS_HEAD = {"ko": ("nnref.scratch", "대응하는 PyTorch"), "en": ("nnref.scratch", "PyTorch counterpart")}
+log = logging.getLogger("mkdocs.hooks.api_reference")
+
+
+@lru_cache(maxsize=1)
+def package() -> griffe.Module:
+    """nnref as griffe sees it (static analysis: nothing is imported, torch included)."""
+    return griffe.load("nnref", search_paths=[str(SRC)], resolve_aliases=False)
+
+
+def exists(path: str) -> bool:
+    try:
+        package().modules_collection.get_member(path)
+    except (KeyError, ValueError):
+        return False
+    return True
+
+
+def documented(pkg: griffe.Module | None = None) -> dict[str, str]:
+    """``{path: identifier of its entry}`` for every path that lands on a reference entry: the public
+    path (``nnref.scratch.unfold``) and the defining one (``nnref.scratch.conv.unfold``)."""
+    pkg = pkg or package()
+    found: dict[str, str] = {}
+    for name in MODULES:
+        module = pkg.modules[name]
+        found[module.path] = module.path
+        for export in module.exports or ():
+            member = module.members.get(str(export))
+            if member is None:
+                continue
+            public = f"{module.path}.{export}"
+            target = member.final_target if member.is_alias else member
+            found[public] = found[target.path] = public
+            if target.is_class:  # members as mkdocs.yml renders them: public and with a docstring
+                for child, obj in target.members.items():
+                    if not child.startswith("_") and obj.has_docstring:
+                        found[f"{public}.{child}"] = found[f"{target.path}.{child}"] = f"{public}.{child}"
+    return found
+
+
+# ---- inline code on the pages -------------------------------------------------------------------
+
+FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+# Korean particles attach to the code (`nnref.train.fit`과): only ` and [ ] around it keep it plain
+INLINE = re.compile(r"(?<![`\[])`(nnref(?:\.[A-Za-z_]\w*)+)([^`\n]*)`(?![`\]])")
+
+
+def link_inline_code(markdown: str, targets: dict[str, str], where: str = "") -> str:
+    """Every inline code span naming a documented object becomes ``[`...`][identifier]``; fenced
+    blocks, HTML comments and headings are left alone."""
+    out, fence, comment = [], None, False
+    for line in markdown.splitlines(keepends=True):
+        opening = FENCE.match(line)
+        if fence is not None:
+            if opening and opening[1][0] == fence[0] and len(opening[1]) >= len(fence):
+                fence = None
+        elif opening:
+            fence = opening[1]
+        elif comment or "<!--" in line:
+            comment = "-->" not in line.split("<!--")[-1]
+        elif not line.lstrip().startswith("#"):
+            line = INLINE.sub(lambda m: _link(m, targets, where), line)
+        out.append(line)
+    return "".join(out)
+
+
+def _link(match: re.Match, targets: dict[str, str], where: str) -> str:
+    path, rest = match.groups()
+    if path not in targets and not exists(path):
+        log.warning(f"{where}: inline code {match.group(0)} names nothing in nnref")
+        return match.group(0)
+    parts = path.split(".")
+    for end in range(len(parts), 1, -1):  # nnref.autograd.Value.data -> the entry of nnref.autograd.Value
+        head = ".".join(parts[:end])
+        if head in targets:
+            return f"[{match.group(0)}][{targets[head]}]"
+    return match.group(0)  # real, but not in the reference (a submodule, a private helper)
+
+
+# ---- the torch-mirror table ---------------------------------------------------------------------
+
+
+def load_mirrors(path: Path) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def mirrors_table(rows: list[dict], lang: str) -> str:
+    head = MIRRORS_HEAD[lang]
+    out = [f"| {head[0]} | {head[1]} |", "| --- | --- |"]
+    for row in rows:
+        names = ", ".join(f"[`{n}`][nnref.scratch.{n}]" for n in row["nnref"])
+        out.append(f"| {names} | {'`' + row['torch'] + '`' if row['torch'] else '—'} |")
+    return "\n".join(out)
+
+
+def _lang(page) -> str:
+    match = re.search(r"\.(ko|en)\.md$", page.file.src_uri)
+    return match.group(1) if match else "ko"
+
+
+AUTOREFS_MAPS = ("_primary_url_map", "_secondary_url_map", "_title_map", "_breadcrumbs_map", "_backlinks",
+                 "_url_to_page")
+
+
+def on_pre_build(config) -> None:
+    """mkdocs-static-i18n builds each language again with the same plugin objects, so autorefs would
+    still hold the Korean build's anchors in the English build ("Multiple primary URLs found") and
+    could send an English reader to a Korean entry. Each language build starts from an empty map."""
+    autorefs = config.plugins.get("autorefs")
+    if autorefs is None:
+        return
+    missing = [name for name in AUTOREFS_MAPS if not hasattr(autorefs, name)]
+    if missing:  # a newer mkdocs-autorefs renamed its maps: this reset needs updating
+        log.warning(f"mkdocs-autorefs has no {missing}: cross-references may mix the languages")
+    for name in AUTOREFS_MAPS:
+        getattr(autorefs, name, {}).clear()
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if not page.file.src_uri.endswith(".md"):
+        return markdown
+    if MIRRORS_MARKER in markdown:
+        rows = load_mirrors(Path(config.docs_dir) / "reference" / "torch-mirrors.yml")
+        markdown = markdown.replace(MIRRORS_MARKER, mirrors_table(rows, _lang(page)))
+    if "`nnref." not in markdown:
+        return markdown
+    return link_inline_code(markdown, documented(), page.file.src_uri)
+
+
+SIGNATURE = re.compile(r'<div class="language-python doc-signature highlight">.*?</div>', re.S)
+LINE_IDS = re.compile(r'<a id="__codelineno-[^"]*" name="__codelineno-[^"]*" href="#__codelineno-[^"]*"></a>'
+                      r'|(?<=<span) id="__span-[^"]*"')
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Every signature block is a code block of its own, numbered from 0 by pymdownx.highlight, so
+    each would carry the ids ``__span-0-1`` and ``__codelineno-0-1``; duplicate ids are dropped."""
+    if "doc-signature" not in html:
+        return html
+    return SIGNATURE.sub(lambda m: LINE_IDS.sub("", m.group(0)), html)
+
+
+# ---- the griffe extension -----------------------------------------------------------------------
+
+ROLE = re.compile(r":(?:py:)?(?:func|class|meth|mod|data|attr|obj|exc):`(~?)([A-Za-z_][\w.]*)`")
+
+
+def resolve_role(obj: griffe.Object, target: str) -> str | None:
+    """The full path that ``target`` names in ``obj``'s docstring (a class's own members first)."""
+    if target.startswith("nnref."):
+        return target
+    head, _, rest = target.partition(".")
+    scopes = [obj] if obj.is_class or obj.is_module else []
+    scopes += [obj.parent] if obj.parent is not None else []
+    for scope in scopes:
+        if scope.is_class and head in scope.members:
+            return f"{scope.path}.{target}"
+        try:
+            path = scope.resolve(head)
+        except (griffe.NameResolutionError, ValueError):
+            continue
+        return f"{path}.{rest}" if rest else path
+    return None
+
+
+def rewrite_roles(obj: griffe.Object, text: str, targets: dict[str, str]) -> str:
+    """``text`` with every Sphinx role replaced by a link to its entry, or by plain code when the
+    reference has no entry for it; a role naming nothing in nnref is a warning."""
+
+    def replace(match: re.Match) -> str:
+        tilde, target = match.groups()
+        shown = target.rsplit(".", 1)[-1] if tilde else target
+        path = resolve_role(obj, target)
+        if path in targets:
+            return f"[`{shown}`][{targets[path]}]"
+        if path is None or not _in(obj, path):
+            griffe.logger.warning(f"{obj.path}: the docstring's {match.group(0)} names nothing in nnref")
+        return f"`{shown}`"
+
+    return ROLE.sub(replace, text)
+
+
+def _in(obj: griffe.Object, path: str) -> bool:
+    try:
+        obj.modules_collection.get_member(path)
+    except (KeyError, ValueError):
+        return False
+    return True
+
+
+def _walk(obj: griffe.Object):
+    yield obj
+    for member in obj.members.values():
+        if not member.is_alias:
+            yield from _walk(member)
+
+
+class SphinxRoles(griffe.Extension):
+    """Rewrite ``:func:`x``` and friends in every docstring of nnref once it is loaded."""
+
+    def on_package(self, *, pkg: griffe.Module, **kwargs) -> None:
+        if pkg.name != "nnref":
+            return
+        targets = documented(pkg)
+        for obj in _walk(pkg):
+            if obj.docstring is not None and ":`" in obj.docstring.value:
+                obj.docstring.value = rewrite_roles(obj, obj.docstring.value, targets)
