@@ -8,10 +8,19 @@ Torch is imported only when a command runs, so ``--help`` stays quick.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 import time
 
-__all__ = ["build_parser", "main"]
+__all__ = ["INSTALL_COMMAND", "build_parser", "main"]
+
+# One line that installs nnref with PyTorch (CPU build) on a machine without a clone of the
+# repository; the torch==2.13.0 pin comes from the package's `torch` extra.
+INSTALL_COMMAND = (
+    'pip install "nnref[torch] @ git+https://github.com/nnref/nnref" '
+    "--extra-index-url https://download.pytorch.org/whl/cpu"
+)
+TORCH_EXTRA = ("torch", "tqdm")  # what `nnref[torch]` adds; every command below needs them
 
 
 def _positive_int(text: str) -> int:
@@ -134,9 +143,21 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def _missing_torch_extra() -> list[str]:
+    return [name for name in TORCH_EXTRA if importlib.util.find_spec(name) is None]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    missing = _missing_torch_extra()
+    if missing:
+        print(
+            f"error: `python -m nnref {args.command}` needs {', '.join(missing)}, which is not installed; "
+            f"install nnref with PyTorch: {INSTALL_COMMAND}",
+            file=sys.stderr,
+        )
+        return 1
     if args.command == "tasks":
         return _list_tasks()
     return _train(args, parser.train_parser)

@@ -1,0 +1,151 @@
+"""nnref installs from a wheel into a fresh environment, its torch-free parts work there without
+PyTorch, and the command line says what to install when PyTorch is missing.
+
+Nothing is downloaded: the wheel is built from a copy of the sources with the venv's setuptools,
+and the fresh venv sees NumPy, and only NumPy, through a ``.pth`` file pointing at a folder that
+holds links to this venv's NumPy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+from nnref.cli import INSTALL_COMMAND
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PIP_"))} | {
+    "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    "PIP_NO_INPUT": "1",
+}
+
+
+def run(*args, cwd=None, check=True) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=300
+    )
+    if check and result.returncode != 0:
+        pytest.fail(f"{shlex.join(map(str, args))} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """nnref's wheel, built offline from a copy of the sources (the checkout stays clean)."""
+    src = tmp_path_factory.mktemp("nnref-src")
+    shutil.copy(ROOT / "pyproject.toml", src)
+    shutil.copy(ROOT / "README.md", src)
+    shutil.copytree(ROOT / "src", src / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    out = tmp_path_factory.mktemp("wheels")
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", out, src)
+    (built,) = out.glob("nnref-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def bare_python(tmp_path_factory, wheel) -> Path:
+    """A fresh venv (no system site packages) with NumPy and the nnref wheel, and no torch."""
+    home = tmp_path_factory.mktemp("bare")
+    run(sys.executable, "-m", "venv", "--without-pip", home / "venv")
+    python = home / "venv" / "bin" / "python"
+    numpy_only = home / "numpy-only"
+    numpy_only.mkdir()
+    import numpy
+
+    numpy_dir = Path(numpy.__file__).parent
+    for entry in numpy_dir.parent.iterdir():
+        if entry.name == "numpy" or entry.name.startswith(("numpy.libs", "numpy-")):
+            (numpy_only / entry.name).symlink_to(entry)
+    purelib = run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip()
+    Path(purelib, "numpy_only.pth").write_text(f"{numpy_only}\n", encoding="utf-8")
+    run(sys.executable, "-m", "pip", "--python", python, "install", "--no-index", "--find-links", wheel.parent, "nnref")
+    return python
+
+
+@pytest.mark.slow
+def test_wheel_holds_the_package_data_and_the_torch_pin(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    for module in ("autograd", "scratch", "models", "data", "train"):
+        assert f"nnref/{module}/__init__.py" in names
+    assert "nnref/py.typed" in names
+    assert any(n.startswith("nnref/data/") and n.endswith(".npz") for n in names), "shipped datasets missing"
+    (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    requires = [line for line in zipfile.ZipFile(wheel).read(metadata).decode().splitlines() if "Requires-Dist" in line]
+    assert any(line.startswith("Requires-Dist: torch==2.13.0") and 'extra == "torch"' in line for line in requires)
+    assert any(line.startswith("Requires-Dist: numpy") and "extra" not in line for line in requires)
+
+
+@pytest.mark.slow
+def test_torch_free_parts_work_in_a_fresh_venv_without_torch(bare_python, tmp_path):
+    code = """
+import importlib.util, sys
+import numpy as np
+from nnref.autograd import MLP, Value
+from nnref.scratch import numerical_gradient
+x = Value(0.3)
+y = (x * x + 3 * x).tanh()
+y.backward()
+grad = numerical_gradient(lambda v: float(np.tanh(v[0] ** 2 + 3 * v[0])), np.array([0.3]))
+print(f"{x.grad:.6e} {grad[0]:.6e}")
+print(len(MLP(2, [3, 1]).parameters()))
+print("torch" in sys.modules, importlib.util.find_spec("torch") is None)
+"""
+    result = run(bare_python, "-I", "-c", code, cwd=tmp_path)
+    dy, numeric = result.stdout.splitlines()[0].split()
+    assert abs(float(dy) - float(numeric)) < 1e-7 * abs(float(dy))
+    assert result.stdout.splitlines()[1:] == ["13", "False True"]
+    location = run(bare_python, "-I", "-c", "import nnref; print(nnref.__file__)").stdout
+    assert str(ROOT) not in location, "the fresh venv imported the checkout, not the wheel"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", [["-m", "nnref"], []], ids=["python -m nnref", "nnref script"])
+def test_cli_without_torch_says_what_to_install(bare_python, tmp_path, command):
+    program = [bare_python, "-I", *command] if command else [bare_python.parent / "nnref"]
+    result = run(*program, "train", "xor", cwd=tmp_path, check=False)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and INSTALL_COMMAND in result.stderr, result.stderr
+
+
+def test_cli_with_torch_hidden_says_what_to_install(tmp_path):
+    code = "import sys; sys.modules['torch'] = None; from nnref.cli import main; sys.exit(main(['train', 'xor']))"
+    result = run(sys.executable, "-c", code, cwd=tmp_path, check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: `python -m nnref train` needs torch")
+    assert INSTALL_COMMAND in result.stderr
+
+
+def test_install_command_names_this_repository_and_the_cpu_wheels():
+    words = shlex.split(INSTALL_COMMAND)
+    assert words[:2] == ["pip", "install"]
+    requirement = Requirement(words[2])
+    assert requirement.name == "nnref" and requirement.extras == {"torch"}
+    repo_url = next(line.split(":", 1)[1].strip() for line in (ROOT / "mkdocs.yml").read_text().splitlines()
+                    if line.startswith("repo_url:"))
+    assert requirement.url == f"git+{repo_url}"
+    assert words[3:] == ["--extra-index-url", "https://download.pytorch.org/whl/cpu"]
+
+
+@pytest.mark.slow
+def test_pip_accepts_the_install_command(wheel, tmp_path):
+    """The line as pip reads it, with the repository swapped for the local wheel (no network)."""
+    words = shlex.split(INSTALL_COMMAND)
+    words[2] = words[2].replace(Requirement(words[2]).url, wheel.as_uri())
+    run(
+        sys.executable, "-m", *words, "--dry-run", "--no-deps", "--no-index", "--ignore-installed",
+        "--report", tmp_path / "report.json", cwd=tmp_path,
+    )
+    (item,) = json.loads((tmp_path / "report.json").read_text())["install"]
+    assert item["metadata"]["name"] == "nnref" and item["requested_extras"] == ["torch"]
