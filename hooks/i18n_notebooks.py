@@ -39,28 +39,6 @@ def _notebook_file(page):
     return isinstance(page.file, NotebookFile)
 
 
-def on_page_context(context, page, config, nav):
-    """Offer each lab as a real ``.ipynb`` (converted from its jupytext source) beside the page."""
-    if not _notebook_file(page):
-        return context
-    import os
-    from pathlib import Path
-
-    import jupytext
-
-    source = Path(page.file.abs_src_path)
-    name = source.stem + ".ipynb"  # e.g. 02-backprop.ko.ipynb
-    notebook = jupytext.read(source)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    target = Path(os.path.dirname(page.file.abs_dest_path)) / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    jupytext.write(notebook, target, fmt="ipynb")
-    page.nnref_ipynb = name
-    return context
-
-
-
-
 def on_page_content(html, page, config, files):
     """Give notebook headings unique, Korean-aware ids and rebuild the page's table of contents.
 

@@ -177,7 +177,7 @@ def test_notebook_page_and_download(browser, server, site):
     assert "$w_1" not in page.locator(".jp-RenderedMarkdown").first.inner_text()
     toc = page.locator(".md-sidebar--secondary .md-nav__link")
     assert toc.count() >= 8 and toc.first.get_attribute("href").startswith("#문제")
-    link = page.locator("a.nnref-download")
+    link = page.locator("a.nnref-download--notebook")
     with page.expect_download() as info:
         link.click()
     download = info.value
@@ -226,5 +226,63 @@ def test_search_finds_the_right_page_first_in_the_readers_language(browser, serv
         in_english = [h.startswith(BASE + "/en/") for h in hrefs]
         assert all(in_english) if path == "/en/" else not any(in_english), (query, hrefs)
     visit.shot(f"search-{'en' if path == '/en/' else 'ko'}.png")
+    assert visit.errors == [] and visit.foreign_requests() == []
+    visit.close()
+
+
+def test_page_code_downloads_as_a_script(browser, server, site):
+    visit = Visit(browser, server, "/en/02-backprop/chain-rule/")
+    page = visit.page
+    assert page.locator("a.nnref-download").count() == 2  # .py and .ipynb next to the title
+    with page.expect_download() as info:
+        page.locator("a.nnref-download--script").click()
+    download = info.value
+    assert download.suggested_filename == "02-backprop-chain-rule.en.py"
+    text = Path(download.path()).read_text(encoding="utf-8")
+    assert text == (site / "en" / "02-backprop" / "chain-rule" / download.suggested_filename).read_text(encoding="utf-8")
+    from nnref.cli import INSTALL_COMMAND
+
+    assert text.startswith("# Chain rule") and INSTALL_COMMAND in text
+    assert visit.errors == [] and visit.foreign_requests() == []
+    visit.close()
+
+
+def test_copy_up_to_here_copies_code_that_runs(browser, server, site, tmp_path):
+    """A block that uses earlier names says which; its button copies the page's code through it."""
+    import subprocess
+    import sys
+
+    from mdharness.compare import check_output
+    from mdharness.export import page_code
+
+    source = ROOT / "docs" / "02-backprop" / "chain-rule.ko.md"
+    code = page_code(source.read_text(encoding="utf-8"), source="docs/02-backprop/chain-rule.ko.md", lang="ko")
+    dependent = [cell for cell in code.block_cells() if cell.uses]
+    cell = dependent[1]
+    visit = Visit(browser, server, "/02-backprop/chain-rule/")
+    visit.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = visit.page
+    notes = page.locator(".nnref-uses")
+    assert notes.count() == len(dependent)
+    note = notes.nth(1)
+    assert note.locator("code").all_inner_texts() == (cell.uses if len(cell.uses) <= 7 else cell.uses[:6])
+    assert "앞 블록에서 만든 이름을 씁니다" in note.inner_text()
+    # the note sits right above the block it describes
+    assert note.evaluate("n => n.nextElementSibling.querySelector('code').textContent").startswith(
+        cell.block.source.splitlines()[0]
+    )
+    button = note.locator("button")
+    button.click()
+    page.wait_for_function("b => b.classList.contains('nnref-uses__copy--done')", arg=button.element_handle())
+    copied = page.evaluate("navigator.clipboard.readText()")
+    script = (site / "02-backprop" / "chain-rule" / "02-backprop-chain-rule.ko.py").read_text(encoding="utf-8")
+    assert copied == "\n".join(script.split("\n")[: cell.end]) + "\n"
+    assert cell.block.source in copied
+    ran = subprocess.run([sys.executable, "-I", "-c", copied], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert ran.returncode == 0, ran.stderr
+    tail = "\n".join(ran.stdout.rstrip().splitlines()[-len(cell.expected.strip().splitlines()):])
+    assert check_output(cell.expected, tail, cell.block.tolerance) is None
+    visit.shot("copy-up-to-here-ko.png")
     assert visit.errors == [] and visit.foreign_requests() == []
     visit.close()

@@ -1,0 +1,237 @@
+"""A page's code as one script a reader can run alone, and as a notebook.
+
+On the site a page runs top to bottom in one namespace (see :mod:`.run`), so a block copied alone
+often stops at a ``NameError``. The build offers every page's code whole instead
+(``hooks/downloads.py``), made here from the blocks :func:`parse_page` finds, so the tests and the
+download agree on what the code is:
+
+- every block in page order: hidden setup included; a skipped block, or one that checks the page's
+  own Markdown (it reads ``__file__``), commented out with the reason;
+- before them the seeds and thread count the harness sets for each page, so the output matches;
+- the output the page shows under each block, as comments (script) or cell outputs (notebook);
+- a ``pycon`` session as code: ``>>> expr`` lines that show a value become ``print(repr(expr))``.
+
+The script is in the "percent" format (``# %%`` starts a cell) that Jupytext, VS Code and
+PyCharm read as cells; ``tests/test_downloads.py`` runs every page's script in a fresh
+interpreter and compares what each cell prints with the page.
+"""
+
+from __future__ import annotations
+
+import ast
+import doctest
+from dataclasses import dataclass, field
+
+from nnref.cli import INSTALL_COMMAND
+
+from .parse import Block, parse_page
+from .run import SEED
+from .uses import analyse, uses_from_above
+
+TEXT = {
+    "en": {
+        "header": (
+            "{title}: the page's code as one script\n{url}\n\n"
+            "Every python block of the page in order (with the setup the page keeps out of sight), so this\n"
+            "file runs alone, top to bottom. Under each block, as comments, is the output the page shows.\n"
+            "Made by the site build from {source}.\n\n"
+            "It needs the nnref package. Without a clone of the repository, install it (with PyTorch, CPU build):\n"
+            "  {install}"
+        ),
+        "seed": "The seeds (and the single PyTorch thread) the docs' tests set before each page",
+        "cell": "Page line {line}",
+        "hidden": "setup the page keeps out of sight",
+        "skipped": "not run: {reason}",
+        "self_check": "not run: it checks the page's own Markdown (it reads __file__)",
+        "output": "Output:",
+        "intro": (
+            "The code of [this page]({url}): every python block in order, with the output the page shows "
+            "under each cell. Made by the site build from `{source}`."
+        ),
+        "install": "It needs the `nnref` package. Without a clone of the repository, install it (with PyTorch, CPU build):",
+        "install_jupyter": "In a Jupyter notebook, run the same line with `%pip` in place of `pip`.",
+    },
+    "ko": {
+        "header": (
+            "{title}: 페이지 코드 전체\n{url}\n\n"
+            "페이지의 파이썬 블록을 (페이지에 보이지 않는 준비 코드까지) 순서대로 모두 담았으므로 이 파일 하나만\n"
+            "위에서 아래로 실행하면 됩니다. 각 블록 아래 주석은 페이지에 나온 출력입니다.\n"
+            "사이트 빌드가 {source}에서 만들었습니다.\n\n"
+            "nnref 패키지가 필요합니다. 저장소를 복제하지 않았다면 (CPU용 PyTorch와 함께) 이렇게 설치하세요.\n"
+            "  {install}"
+        ),
+        "seed": "문서 테스트가 페이지마다 정하는 시드(와 PyTorch 스레드 하나)",
+        "cell": "페이지 {line}행",
+        "hidden": "페이지에 보이지 않는 준비 코드",
+        "skipped": "실행하지 않음: {reason}",
+        "self_check": "실행하지 않음: 페이지 자신의 Markdown을 확인하는 코드(__file__을 읽음)",
+        "output": "출력:",
+        "intro": (
+            "[이 페이지]({url})의 코드입니다. 파이썬 블록을 순서대로 모두 담았고, 각 셀 아래에 페이지에 나온 "
+            "출력을 붙였습니다. 사이트 빌드가 `{source}`에서 만들었습니다."
+        ),
+        "install": "`nnref` 패키지가 필요합니다. 저장소를 복제하지 않았다면 (CPU용 PyTorch와 함께) 이렇게 설치하세요.",
+        "install_jupyter": "주피터 노트북에서는 `pip` 대신 `%pip`로 같은 줄을 실행하면 됩니다.",
+    },
+}
+
+
+@dataclass
+class Cell:
+    """One cell of the script: the seed cell (``block is None``) or one block of the page."""
+
+    title: str
+    code: str  # what runs (a pycon session already turned into code)
+    runs: bool = True
+    block: Block | None = None
+    expected: str | None = None  # the output the page shows under the block
+    uses: list[str] = field(default_factory=list)  # names it takes from earlier blocks
+    start: int = 0  # 1-based script lines: the "# %%" line, and the cell's last line
+    end: int = 0
+
+
+@dataclass
+class PageCode:
+    lang: str
+    header: str
+    cells: list[Cell]
+    script: str = ""
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def block_cells(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.block is not None]
+
+    def notebook(self):
+        """The same cells as an nbformat notebook (outputs from the page, nothing executed)."""
+        import nbformat
+        from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+        words = TEXT[self.lang]
+        intro = self.notes["intro"]
+        install = f"{words['install']}\n\n```bash\n{INSTALL_COMMAND}\n```\n\n{words['install_jupyter']}"
+        cells = [new_markdown_cell(f"# {self.notes['title']}\n\n{intro}\n\n{install}")]
+        for cell in self.cells:
+            code = cell.code if cell.runs else _commented(cell.code)
+            if cell.block is None or cell.block.kind == "hidden" or not cell.runs:
+                cells.append(new_markdown_cell(f"*{cell.title}*"))
+            outputs = []
+            if cell.expected and cell.runs:
+                outputs.append(new_output("stream", name="stdout", text=_normalized(cell.expected) + "\n"))
+            made = new_code_cell(code.rstrip("\n"), outputs=outputs)
+            if cell.block is not None:
+                made.metadata["nnref"] = {"page_line": cell.block.line}
+            cells.append(made)
+        for k, cell in enumerate(cells):
+            cell.id = f"cell-{k}"
+        notebook = new_notebook(cells=cells)
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        notebook.metadata["language_info"] = {"name": "python"}
+        return nbformat.writes(notebook)
+
+
+def _normalized(text: str) -> str:
+    lines = [line.rstrip() for line in text.splitlines()]
+    return "\n".join(lines).strip("\n")
+
+
+def _commented(code: str, mark: str = "# ") -> str:
+    return "".join(f"{mark}{line}".rstrip() + "\n" for line in code.splitlines())
+
+
+def _shows_value(source: str) -> bool:
+    """A REPL line whose value the REPL would print (an expression that is not a print() call)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return False
+    value = tree.body[0].value
+    return not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "print")
+
+
+def doctest_as_code(source: str) -> tuple[str, str]:
+    """A ``>>>`` session as plain code, and the output it prints (the session's expected output)."""
+    code, wants = [], []
+    for example in doctest.DocTestParser().get_examples(source):
+        line = example.source.rstrip("\n")
+        if example.want and _shows_value(line):
+            line = f"print(repr({line}))"
+        code.append(line + "\n")
+        wants.append(example.want)
+    return "".join(code), "".join(wants)
+
+
+def seed_code(torch_too: bool) -> str:
+    """What :func:`mdharness.run.seed_everything` does before a page runs, as a reader would write it."""
+    lines = ["import random", "", "import numpy as np"]
+    if torch_too:
+        lines.append("import torch")
+    lines += ["", f"random.seed({SEED})", f"np.random.seed({SEED})"]
+    if torch_too:
+        lines += [f"torch.manual_seed({SEED})", "torch.set_num_threads(1)"]
+    return "\n".join(lines) + "\n"
+
+
+def _block_cell(block: Block, words: dict) -> Cell:
+    title = words["cell"].format(line=block.line)
+    code, expected = block.source, block.expected
+    if block.kind == "doctest":
+        code, expected = doctest_as_code(block.source)
+    runs = block.skip_reason is None
+    if not runs:
+        title += " · " + words["skipped"].format(reason=block.skip_reason)
+    else:
+        try:
+            reads_file = "__file__" in analyse(code)[0]
+        except SyntaxError:
+            reads_file = False
+        if reads_file:
+            runs, title = False, title + " · " + words["self_check"]
+        elif block.kind == "hidden":
+            title += " · " + words["hidden"]
+    return Cell(title=title, code=code, runs=runs, block=block, expected=expected)
+
+
+def page_code(
+    text: str, *, source: str, lang: str, title: str | None = None, url: str | None = None
+) -> PageCode | None:
+    """The code of one page (its Markdown ``text``), or ``None`` when it has no python block.
+
+    ``source`` names the page in the header (``docs/02-backprop/chain-rule.en.md``); ``url`` is
+    where the page is published.
+    """
+    if lang not in TEXT:
+        raise ValueError(f"lang must be one of {sorted(TEXT)}, got {lang!r}")
+    blocks = parse_page(text)
+    if not blocks:
+        return None
+    words = TEXT[lang]
+    title = (title or source).replace("\n", " ")
+    url = url or source
+    cells = [Cell(title=words["seed"], code=seed_code(torch_too="torch" in text))]
+    cells += [_block_cell(block, words) for block in blocks]
+    uses = uses_from_above([cell.code if cell.runs else None for cell in cells[1:]])
+    for cell, names in zip(cells[1:], uses, strict=True):
+        cell.uses = names
+    header = words["header"].format(title=title, url=url, source=source, install=INSTALL_COMMAND)
+    page = PageCode(lang=lang, header=header, cells=cells)
+    page.notes = {"title": title, "intro": words["intro"].format(url=url, source=source)}
+    page.script = _script(page, words)
+    return page
+
+
+def _script(page: PageCode, words: dict) -> str:
+    lines = _commented(page.header).splitlines()
+    for cell in page.cells:
+        lines.append("")
+        lines.append("")
+        cell.start = len(lines) + 1
+        lines.append(f"# %% {cell.title}")
+        body = cell.code if cell.runs else _commented(cell.code)
+        lines += body.rstrip("\n").splitlines()
+        if cell.expected and cell.runs:
+            lines.append(f"# {words['output']}")
+            lines += _commented(_normalized(cell.expected)).splitlines()
+        cell.end = len(lines)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,342 @@
+"""The code a reader takes from a page runs alone and prints what the page shows.
+
+Every page with python blocks is offered as a script and a notebook (``hooks/downloads.py``, made
+by ``mdharness.export``). Here each page's script runs in a fresh interpreter (``python -I``: only
+installed packages, so ``nnref`` but not this repository's ``tests/`` or ``docs/``), in an empty
+working directory, two at a time; what each cell prints is compared with the page's output block
+by the harness's own rule (``mdharness.compare``). A script that stops or prints something else
+fails with the page's file and the line of the block.
+"""
+
+from __future__ import annotations
+
+import doctest
+import json
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+from mdharness.compare import check_output, outputs_match
+from mdharness.export import PageCode, doctest_as_code, page_code
+from mdharness.parse import parse_page
+from mdharness.uses import analyse, uses_from_above
+
+from nnref.cli import INSTALL_COMMAND
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+WORKERS = 2
+PAGES = [p for p in sorted(DOCS.rglob("*.md")) if "assets" not in p.parts and parse_page(p.read_text(encoding="utf-8"))]
+MARK = "\x1fnnref-cell {}\x1f"
+
+# Runs the script file chunk by chunk (every line of it, in order, in one namespace) and prints a
+# marker before each chunk, so the test can tell which block printed what and which one failed.
+DRIVER = r"""
+import json, sys, traceback
+path, chunks = sys.argv[1], json.loads(sys.argv[2])
+lines = open(path, encoding="utf-8").read().splitlines(keepends=True)
+sys.argv = [path]
+namespace = {"__name__": "__main__", "__file__": path}
+for k, (first, last) in enumerate(chunks):
+    print("\n" + MARK.format(k), flush=True)
+    code = compile("\n" * (first - 1) + "".join(lines[first - 1:last]), path, "exec")
+    try:
+        exec(code, namespace)
+    except BaseException:
+        sys.stdout.flush()
+        traceback.print_exc()
+        sys.exit(3)
+print("\n" + MARK.format("end"), flush=True)
+""".replace("MARK", repr(MARK))
+
+
+def rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def code_of(page: Path) -> PageCode:
+    lang = "en" if page.name.endswith(".en.md") else "ko"
+    return page_code(page.read_text(encoding="utf-8"), source=rel(page), lang=lang)
+
+
+def chunks(code: PageCode) -> list[tuple[int, int]]:
+    """Line ranges that cover the whole script, one per cell (the header goes with the first)."""
+    ranges, first = [], 1
+    for cell in code.cells:
+        ranges.append((first, cell.end))
+        first = cell.end + 1
+    ranges[-1] = (ranges[-1][0], len(code.script.splitlines()))
+    return ranges
+
+
+def run_script(code: PageCode, script: Path, workdir: Path) -> subprocess.CompletedProcess:
+    script.write_text(code.script, encoding="utf-8")
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="Agg")
+    return subprocess.run(
+        [sys.executable, "-I", "-c", DRIVER, str(script), json.dumps(chunks(code))],
+        cwd=workdir, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+def problems(page: Path, code: PageCode, result: subprocess.CompletedProcess, script: Path) -> list[str]:
+    """What differs from the page, each as ``docs/<page>.md:<line>: ...``."""
+    printed: dict[str, str] = {}
+    parts = re.split(re.escape(MARK).replace(r"\{\}", r"(\w+)"), result.stdout)
+    for name, text in zip(parts[1::2], parts[2::2], strict=True):
+        printed[name] = text
+    found = []
+    for k, cell in enumerate(code.cells):
+        if str(k) not in printed:
+            break
+        block = cell.block
+        if block is None or not cell.runs or cell.expected is None:
+            continue
+        if str(k + 1) not in printed and "end" not in printed:
+            break  # this cell raised: reported below
+        actual = printed[str(k)]
+        if block.kind == "doctest":
+            checker = doctest.OutputChecker()
+            same = checker.check_output(cell.expected, actual, doctest.ELLIPSIS) or outputs_match(
+                cell.expected, actual, block.tolerance
+            )
+            diff = None if same else f"expected:\n{cell.expected}printed:\n{actual}"
+        else:
+            diff = check_output(cell.expected, actual, block.tolerance, fromfile=f"expected ({rel(page)}:{block.expected_line})")
+        if diff:
+            found.append(f"{rel(page)}:{block.line}: run alone, the page's script prints something else\n{diff}")
+    if result.returncode != 0 or "end" not in printed:
+        found.append(_failure(page, code, result, script, printed))
+    return found
+
+
+def _failure(page: Path, code: PageCode, result, script: Path, printed: dict[str, str]) -> str:
+    ran = [int(name) for name in printed if name.isdigit()]
+    cell = code.cells[max(ran)] if ran else code.cells[0]
+    lines = result.stderr.rstrip().splitlines()
+    in_script = [int(n) for n in re.findall(rf'File "{re.escape(str(script))}", line (\d+)', result.stderr)]
+    where = rel(page)
+    if cell.block is None:
+        head = f"{where}:1: the seed cell of the page's script failed"
+    else:
+        line = cell.block.line
+        if in_script:
+            line = cell.block.source_line + in_script[-1] - (cell.start + 1)
+        head = f"{where}:{cell.block.line}: run alone, the page's script stops in this block (page line {line})"
+    return f"{head}: {lines[-1] if lines else f'exit status {result.returncode}'}\n" + "\n".join(lines[-12:])
+
+
+def check_page(page: Path, scratch: Path) -> list[str]:
+    code = code_of(page)
+    name = page.relative_to(DOCS).as_posix().replace("/", "--").removesuffix(".md")
+    script = scratch / f"{name}.py"
+    try:
+        result = run_script(code, script, scratch / name)
+    except subprocess.TimeoutExpired:
+        return [f"{rel(page)}:1: the page's script ran longer than 600 s"]
+    return problems(page, code, result, script)
+
+
+@pytest.fixture(scope="module")
+def script_runs(request, tmp_path_factory) -> dict[Path, Future]:
+    """Starts the scripts of the selected pages, two at a time; each test waits for its own."""
+    selected = [
+        item.callspec.params["page"]
+        for item in request.session.items
+        if getattr(item, "originalname", None) == "test_page_script_runs_alone"
+    ]
+    scratch = tmp_path_factory.mktemp("scripts")
+    pool = ThreadPoolExecutor(max_workers=WORKERS)
+    futures = {page: pool.submit(check_page, page, scratch) for page in selected}
+    yield futures
+    pool.shutdown(cancel_futures=True)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_page_script_runs_alone(page, script_runs):
+    found = script_runs[page].result()
+    assert not found, "\n\n".join(found)
+
+
+# the machinery, on small pages -------------------------------------------------------------------
+
+TOY = '''# Toy
+
+<!-- invisible-code-block: python
+hidden = 2
+-->
+
+```python
+import math
+root = math.sqrt(hidden * 8)
+print(root)
+```
+
+```text
+4.0
+```
+
+<!-- skip: next "needs the network" -->
+```python
+import urllib.request
+```
+
+```pycon
+>>> root + 1
+5.0
+>>> print("ok")
+ok
+```
+
+```python
+def area(r):
+    return math.pi * r**2 * scale
+scale = 1
+print(f"{area(root):.3f}")
+```
+
+```text
+50.266
+```
+'''
+
+
+def test_script_has_every_block_in_order_with_outputs_as_comments():
+    code = page_code(TOY, source="docs/toy.en.md", lang="en", title="Toy", url="https://x/toy/")
+    script = code.script
+    assert script.startswith("# Toy: the page's code as one script\n# https://x/toy/\n")
+    assert INSTALL_COMMAND in script
+    assert script.index("hidden = 2") < script.index("root = math.sqrt") < script.index("# import urllib.request")
+    assert "# %% Page line 18 · not run: needs the network\n# import urllib.request\n" in script
+    assert "print(repr(root + 1))\nprint(\"ok\")\n# Output:\n# 5.0\n# ok\n" in script
+    assert "print(root)\n# Output:\n# 4.0\n" in script
+    for cell in code.cells:  # the line numbers the copy buttons use
+        assert script.splitlines()[cell.start - 1].startswith("# %% ")
+    assert [c.uses for c in code.block_cells()] == [[], ["hidden"], [], ["root"], ["root", "math"]]
+
+
+def test_notebook_has_the_same_code_and_the_page_outputs():
+    code = page_code(TOY, source="docs/toy.ko.md", lang="ko", title="장난감", url="https://x/toy/")
+    notebook = nbformat.reads(code.notebook(), as_version=4)
+    nbformat.validate(notebook)
+    assert INSTALL_COMMAND in notebook.cells[0].source
+    code_cells = [c for c in notebook.cells if c.cell_type == "code"]
+    assert [c.source for c in code_cells][2] == "import math\nroot = math.sqrt(hidden * 8)\nprint(root)"
+    assert code_cells[3].source == "# import urllib.request" and code_cells[3].outputs == []
+    assert code_cells[2].outputs[0].text == "4.0\n" and code_cells[4].outputs[0].text == "5.0\nok\n"
+    assert "페이지에 보이지 않는 준비 코드" in notebook.cells[3].source
+
+
+
+@pytest.mark.slow
+def test_a_pages_notebook_runs_in_a_kernel_and_prints_the_page_outputs(tmp_path):
+    from nbclient import NotebookClient
+
+    page = DOCS / "02-backprop" / "chain-rule.ko.md"
+    code = code_of(page)
+    notebook = nbformat.reads(code.notebook(), as_version=4)
+    NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=False,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    by_line = {cell.block.line: cell for cell in code.block_cells()}
+    checked = 0
+    for made in notebook.cells:
+        line = made.get("metadata", {}).get("nnref", {}).get("page_line")
+        cell = by_line.get(line)
+        if cell is None or cell.expected is None or not cell.runs:
+            continue
+        printed = "".join(o.get("text", "") for o in made.outputs if o.get("name") == "stdout")
+        assert check_output(cell.expected, printed, cell.block.tolerance) is None, f"{rel(page)}:{line}"
+        checked += 1
+    assert checked == sum(1 for c in code.block_cells() if c.expected and c.runs) > 3
+
+def test_doctest_session_becomes_code_that_prints_the_same():
+    code, want = doctest_as_code(">>> x = 3\n>>> x * 2\n6\n>>> print(x)\n3\n>>> None\n")
+    assert code == "x = 3\nprint(repr(x * 2))\nprint(x)\nNone\n"
+    assert want == "6\n3\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "reads", "binds"),
+    [
+        ("x = x + 1", ["x"], {"x"}),
+        ("for i in range(n):\n    total += i", ["range", "n", "total"], {"i", "total"}),
+        ("def f(a):\n    return a * w + g(a)\ndef g(z):\n    return z\nprint(f(1))", ["print", "w"], {"f", "g"}),
+        ("import numpy as np\ny = [v * k for v in vals for k in range(v)]", ["vals", "range"], {"np", "y"}),
+        ("class M(nn.Module):\n    size = 3\n    def f(self):\n        return size * s", ["nn", "size", "s"], {"M"}),
+        ("with torch.no_grad():\n    y = model(X)", ["torch", "model", "X"], {"y"}),
+        ("f = lambda q: q * k\ntry:\n    pass\nexcept E as e:\n    print(e)", ["E", "print", "k"], {"f", "e"}),
+        ("def g():\n    global count\n    count = 1", [], {"g", "count"}),
+    ],
+)
+def test_names_a_block_reads_and_binds(source, reads, binds):
+    assert analyse(source) == (reads, binds)
+
+
+def test_uses_from_above_counts_only_blocks_that_run():
+    blocks = ["import torch\nmodel = torch.nn.Linear(2, 1)", "X = 1", None, "print(model(X), torch, Y)"]
+    assert uses_from_above(blocks) == [[], [], [], ["model", "X", "torch"]]
+
+
+def test_a_script_that_cannot_run_alone_fails_at_the_pages_block(tmp_path):
+    page = tmp_path / "docs" / "broken.en.md"
+    page.parent.mkdir()
+    page.write_text(
+        "# Broken\n\n```python\nvalue = 2\nprint(value)\n```\n\n```text\n3\n```\n\n"
+        "Text.\n\n```python\nprint(value)\nprint(missing_name)\n```\n",
+        encoding="utf-8",
+    )
+    code = page_code(page.read_text(encoding="utf-8"), source="docs/broken.en.md", lang="en")
+    script = tmp_path / "broken.py"
+    result = run_script(code, script, tmp_path / "work")
+    found = problems(ROOT / "docs" / "broken.en.md", code, result, script)
+    assert len(found) == 2, found
+    assert found[0].startswith("docs/broken.en.md:3: run alone, the page's script prints something else")
+    assert "-3\n+2" in found[0]
+    assert found[1].startswith("docs/broken.en.md:14: run alone, the page's script stops in this block (page line 16): "
+                               "NameError: name 'missing_name' is not defined")
+
+
+def test_every_download_tells_how_to_install_nnref():
+    labs = sorted((DOCS / "labs").glob("*.py"))
+    assert labs
+    for path in [*labs, DOCS / "index.ko.md", DOCS / "index.en.md"]:
+        assert INSTALL_COMMAND in path.read_text(encoding="utf-8"), f"{rel(path)} does not give the install line"
+
+
+# the built site --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "prefix"), [("ko", ""), ("en", "en/")])
+def test_built_pages_offer_their_code(site, lang, prefix):
+    for page in PAGES:
+        if not page.name.endswith(f".{lang}.md"):
+            continue
+        key = page.relative_to(DOCS).as_posix().removesuffix(f".{lang}.md")
+        folder = site / prefix / (key.removesuffix("index") if key.endswith("index") else key)
+        html = (folder / "index.html").read_text(encoding="utf-8")
+        stem = "home" if key == "index" else key.removesuffix("/index").replace("/", "-")
+        for suffix in ("py", "ipynb"):
+            name = f"{stem}.{lang}.{suffix}"
+            assert f'href="{name}" download' in html, f"{folder}: no {suffix} button"
+            assert (folder / name).is_file()
+        script = (folder / f"{stem}.{lang}.py").read_text(encoding="utf-8")
+        code = code_of(page)
+        cells = script[script.index("\n# %% ") :]
+        assert cells == code.script[code.script.index("\n# %% ") :], f"{folder}: the script is not the page's code"
+        notes = re.findall(r'<div class="nnref-uses" data-nnref-script="([^"]+)" data-nnref-upto="(\d+)"', html)
+        wanted = [(f"{stem}.{lang}.py", str(c.end)) for c in code.block_cells() if c.uses and c.block.kind != "hidden"]
+        assert notes == wanted, f"{folder}: the notes above dependent blocks"
+
+
+def test_built_labs_offer_notebook_and_source(site):
+    for lab in sorted((DOCS / "labs").glob("*.py")):
+        stem, lang = lab.name.split(".")[0], lab.name.split(".")[1]
+        folder = site / ("en/" if lang == "en" else "") / "labs" / stem
+        html = (folder / "index.html").read_text(encoding="utf-8")
+        assert f'href="{stem}.{lang}.ipynb" download' in html and f'href="{lab.name}" download' in html
+        assert (folder / lab.name).read_text(encoding="utf-8") == lab.read_text(encoding="utf-8")
