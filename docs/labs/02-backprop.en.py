@@ -4,6 +4,14 @@
 # Exercises to implement and check the ideas of the "Backpropagation and autodiff" chapter yourself.
 # Under each exercise is a solution cell, followed by a cell of `assert`s that checks it. Delete the
 # solution, write your own, and run the check. Run top to bottom, the notebook finishes in seconds.
+#
+# Running it outside the repository? Install `nnref` first (with the CPU build of PyTorch):
+#
+# ```bash
+# pip install "nnref[torch] @ git+https://github.com/nnref/nnref" --extra-index-url https://download.pytorch.org/whl/cpu
+# ```
+#
+# In Jupyter, run the same line in a cell with `%pip` in place of `pip`.
 
 # %%
 import math

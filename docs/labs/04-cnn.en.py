@@ -4,6 +4,14 @@
 # Exercises that implement and check the ideas of the "Convolutional networks" chapter yourself. Under
 # each problem a cell holds a solution, and the next cell checks it with `assert`. Delete the solution,
 # write your own, then run the check. Run top to bottom, the whole notebook takes a few seconds.
+#
+# Running it outside the repository? Install `nnref` first (with the CPU build of PyTorch):
+#
+# ```bash
+# pip install "nnref[torch] @ git+https://github.com/nnref/nnref" --extra-index-url https://download.pytorch.org/whl/cpu
+# ```
+#
+# In Jupyter, run the same line in a cell with `%pip` in place of `pip`.
 
 # %%
 import numpy as np

@@ -4,6 +4,14 @@
 # "합성곱 신경망" 장의 내용을 직접 구현하고 확인하는 연습 문제입니다. 각 문제 아래 셀에 풀이가 들어 있고,
 # 그 다음 `assert` 셀이 답을 검사합니다. 풀이를 지우고 직접 써 본 뒤 검사 셀을 실행해 보세요.
 # 위에서 아래로 한 번에 실행하면 몇 초 안에 끝납니다.
+#
+# 저장소 밖에서 실행한다면 먼저 `nnref`를 (CPU용 PyTorch와 함께) 설치하세요.
+#
+# ```bash
+# pip install "nnref[torch] @ git+https://github.com/nnref/nnref" --extra-index-url https://download.pytorch.org/whl/cpu
+# ```
+#
+# 주피터에서는 셀에서 `pip` 대신 `%pip`로 같은 줄을 실행하면 됩니다.
 
 # %%
 import numpy as np

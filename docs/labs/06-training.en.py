@@ -4,6 +4,14 @@
 # Exercises that implement and check the ideas of the chapter "The training workflow". Each exercise
 # has a solution in the cell below it, followed by an `assert` cell that checks the answer. Delete the
 # solution, write your own, and run the check. Run top to bottom, the notebook takes a few seconds.
+#
+# Running it outside the repository? Install `nnref` first (with the CPU build of PyTorch):
+#
+# ```bash
+# pip install "nnref[torch] @ git+https://github.com/nnref/nnref" --extra-index-url https://download.pytorch.org/whl/cpu
+# ```
+#
+# In Jupyter, run the same line in a cell with `%pip` in place of `pip`.
 
 # %%
 import math

@@ -4,6 +4,14 @@
 # Exercises on the "Vision-Language-Action models" chapter. Each problem is followed by a cell with a
 # solution, then by a cell whose `assert`s check it. Delete the solution, write your own, and run the check.
 # Run top to bottom, the notebook finishes in under about 20 seconds on a 2-core CPU.
+#
+# Running it outside the repository? Install `nnref` first (with the CPU build of PyTorch):
+#
+# ```bash
+# pip install "nnref[torch] @ git+https://github.com/nnref/nnref" --extra-index-url https://download.pytorch.org/whl/cpu
+# ```
+#
+# In Jupyter, run the same line in a cell with `%pip` in place of `pip`.
 
 # %%
 import numpy as np
