@@ -1,10 +1,14 @@
-"""nnref.scratch.conv against torch.nn.functional in float64 (forward and backward)."""
+"""nnref.scratch.conv against torch.nn.functional (forward and backward, float64 and float32).
+
+Every comparison calls ours and torch with the same positional arguments, so the argument order
+is checked too; float32 inputs must give float32 outputs and gradients.
+"""
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from nnref.scratch import (
@@ -21,10 +25,31 @@ from nnref.scratch import (
 )
 
 TOL = dict(rtol=1e-10, atol=1e-12)
+DTYPES = {  # numpy dtype, torch dtype, tolerance of ours vs torch at that precision
+    "float64": (np.float64, torch.float64, TOL),
+    "float32": (np.float32, torch.float32, dict(rtol=1e-5, atol=2e-5)),
+}
+WORST = {}
 
 
 def t(a, grad=False):
     return torch.tensor(a, dtype=torch.float64, requires_grad=grad)
+
+
+def check(name, ours, theirs, dtype="float64"):
+    """ours has the dtype and is close to theirs (a torch tensor); record the worst error."""
+    np_dtype, _, tol = DTYPES[dtype]
+    theirs = theirs.detach().numpy()
+    assert ours.dtype == np_dtype, (name, ours.dtype)
+    np.testing.assert_allclose(ours, theirs, **tol, err_msg=name)
+    if ours.size:
+        err = float(np.max(np.abs(ours.astype(np.float64) - theirs)))
+        WORST[name, dtype] = max(WORST.get((name, dtype), 0.0), err)
+
+
+def pair_or_int(draw, a, b):
+    """An int when the pair is square (half the time), the pair otherwise: both forms are used."""
+    return a if a == b and draw(st.booleans()) else (a, b)
 
 
 @st.composite
@@ -32,38 +57,40 @@ def conv_cases(draw):
     kH, kW = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     sH, sW = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     pH, pW = draw(st.integers(0, 2)), draw(st.integers(0, 2))
-    H = draw(st.integers(max(1, kH - 2 * pH), 9))
-    W = draw(st.integers(max(1, kW - 2 * pW), 9))
-    N, C_in, C_out = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 4))
-    square = draw(st.booleans())  # int arguments when the pair is square, pairs otherwise
-    stride = sH if square and sH == sW else (sH, sW)
-    padding = pH if square and pH == pW else (pH, pW)
-    seed = draw(st.integers(0, 2**31 - 1))
-    bias = draw(st.booleans())
-    return (N, C_in, C_out, H, W, kH, kW), stride, padding, bias, seed
+    dH, dW = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    low_H, low_W = max(1, dH * (kH - 1) + 1 - 2 * pH), max(1, dW * (kW - 1) + 1 - 2 * pW)
+    H, W = draw(st.integers(low_H, low_H + 6)), draw(st.integers(low_W, low_W + 6))
+    groups = draw(st.integers(1, 3))
+    C_in, C_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    N = draw(st.integers(1, 3))
+    args = (pair_or_int(draw, sH, sW), pair_or_int(draw, pH, pW), pair_or_int(draw, dH, dW), groups)
+    return (N, C_in, C_out, H, W, kH, kW), args, draw(st.booleans()), draw(st.integers(0, 2**31 - 1))
 
 
+@pytest.mark.parametrize("dtype", sorted(DTYPES))
 @settings(max_examples=40, deadline=None)
-@given(conv_cases())
-def test_conv2d_matches_torch(case):
-    (N, C_in, C_out, H, W, kH, kW), stride, padding, use_bias, seed = case
+@given(case=conv_cases())
+def test_conv2d_matches_torch(dtype, case):
+    """stride, padding, dilation, groups: forward, loop reference and backward vs torch."""
+    (N, C_in, C_out, H, W, kH, kW), args, use_bias, seed = case
+    np_dtype, torch_dtype, _ = DTYPES[dtype]
     rng = np.random.default_rng(seed)
-    x = rng.standard_normal((N, C_in, H, W))
-    w = rng.standard_normal((C_out, C_in, kH, kW))
-    b = rng.standard_normal(C_out) if use_bias else None
-    xt, wt = t(x, True), t(w, True)
-    bt = t(b, True) if use_bias else None
-    yt = F.conv2d(xt, wt, bt, stride=stride, padding=padding)
-    y = conv2d(x, w, b, stride=stride, padding=padding)
-    np.testing.assert_allclose(y, yt.detach().numpy(), **TOL)
-    np.testing.assert_allclose(conv2d_loop(x, w, b, stride, padding), y, **TOL)
-    g = rng.standard_normal(yt.shape)
-    yt.backward(t(g))
-    dx, dw, db = conv2d_backward(g, x, w, b, stride=stride, padding=padding)
-    np.testing.assert_allclose(dx, xt.grad.numpy(), **TOL)
-    np.testing.assert_allclose(dw, wt.grad.numpy(), **TOL)
+    x = rng.standard_normal((N, C_in, H, W)).astype(np_dtype)
+    w = rng.standard_normal((C_out, C_in // args[3], kH, kW)).astype(np_dtype)
+    b = rng.standard_normal(C_out).astype(np_dtype) if use_bias else None
+    xt, wt = (torch.tensor(a, requires_grad=True) for a in (x, w))
+    bt = torch.tensor(b, requires_grad=True) if use_bias else None
+    yt = F.conv2d(xt, wt, bt, *args)
+    y = conv2d(x, w, b, *args)
+    check("conv2d", y, yt, dtype)
+    np.testing.assert_allclose(conv2d_loop(x, w, b, *args), y, **DTYPES[dtype][2])
+    g = rng.standard_normal(yt.shape).astype(np_dtype)
+    yt.backward(torch.tensor(g))
+    dx, dw, db = conv2d_backward(g, x, w, b, *args)
+    check("conv2d_backward input", dx, xt.grad, dtype)
+    check("conv2d_backward weight", dw, wt.grad, dtype)
     if use_bias:
-        np.testing.assert_allclose(db, bt.grad.numpy(), **TOL)
+        check("conv2d_backward bias", db, bt.grad, dtype)
     else:
         assert db is None
 
@@ -71,50 +98,103 @@ def test_conv2d_matches_torch(case):
 @settings(max_examples=25, deadline=None)
 @given(conv_cases())
 def test_unfold_fold_match_torch(case):
-    (N, C_in, _, H, W, kH, kW), stride, padding, _, seed = case
+    (N, C_in, _, H, W, kH, kW), (stride, padding, dilation, _), _, seed = case
     x = np.random.default_rng(seed).standard_normal((N, C_in, H, W))
-    cols = unfold(x, (kH, kW), stride, padding)
-    ref = F.unfold(t(x), (kH, kW), stride=stride, padding=padding).numpy()
-    np.testing.assert_allclose(cols, ref, **TOL)
-    np.testing.assert_allclose(
-        fold(cols, (H, W), (kH, kW), stride, padding),
-        F.fold(t(cols), (H, W), (kH, kW), stride=stride, padding=padding).numpy(),
-        **TOL,
-    )
+    cols = unfold(x, (kH, kW), dilation, padding, stride)  # torch's argument order
+    check("unfold", cols, F.unfold(t(x), (kH, kW), dilation, padding, stride))
+    check("fold", fold(cols, (H, W), (kH, kW), dilation, padding, stride),
+          F.fold(t(cols), (H, W), (kH, kW), dilation, padding, stride))
+
+
+def every_window_reads_the_input(size, k, s, p, d, ceil_mode):
+    """False when some window's taps all fall in the padding (dilation can skip the input). torch
+    then writes the gradient to index -1 in max_pool2d's backward and corrupts memory (torch
+    2.13), so those cases are compared by hand in test_windows_entirely_in_padding."""
+    out = (size + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= size + p:
+        out -= 1
+    return all(any(p <= i * s + a * d < p + size for a in range(k)) for i in range(out))
 
 
 @st.composite
-def pool_cases(draw):
+def pool_cases(draw, dilation):
     kH, kW = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     pH, pW = draw(st.integers(0, kH // 2)), draw(st.integers(0, kW // 2))
-    pairs = st.tuples(st.integers(1, 3), st.integers(1, 3))
-    stride = draw(st.one_of(st.none(), st.integers(1, 3), pairs))
-    H = draw(st.integers(max(1, kH - 2 * pH), 9))
-    W = draw(st.integers(max(1, kW - 2 * pW), 9))
+    dH, dW = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) if dilation else (1, 1)
+    stride = draw(st.one_of(st.none(), st.integers(1, 3), st.tuples(*[st.integers(1, 3)] * 2)))
+    low_H, low_W = max(1, dH * (kH - 1) + 1 - 2 * pH), max(1, dW * (kW - 1) + 1 - 2 * pW)
+    H, W = draw(st.integers(low_H, low_H + 6)), draw(st.integers(low_W, low_W + 6))
     N, C = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    kernel = kH if kH == kW and draw(st.booleans()) else (kH, kW)
-    padding = pH if pH == pW else (pH, pW)
-    return (N, C, H, W), kernel, stride, padding, draw(st.integers(0, 2**31 - 1))
+    geometry = (pair_or_int(draw, kH, kW), stride, pair_or_int(draw, pH, pW))
+    return (N, C, H, W), geometry, pair_or_int(draw, dH, dW), draw(st.integers(0, 2**31 - 1))
 
 
-@pytest.mark.parametrize("name", ["max", "avg"])
-@settings(max_examples=40, deadline=None)
-@given(case=pool_cases())
-def test_pool2d_matches_torch(name, case):
-    shape, kernel, stride, padding, seed = case
+def check_pool(name, fwd, bwd, ref, shape, args, seed, dtype):
+    np_dtype, torch_dtype, _ = DTYPES[dtype]
     rng = np.random.default_rng(seed)
-    x = rng.standard_normal(shape)  # continuous values: no ties inside a window
-    fwd, bwd, ref = {
-        "max": (max_pool2d, max_pool2d_backward, F.max_pool2d),
-        "avg": (avg_pool2d, avg_pool2d_backward, F.avg_pool2d),
-    }[name]
-    xt = t(x, True)
-    yt = ref(xt, kernel, stride, padding)
-    y = fwd(x, kernel, stride, padding)
-    np.testing.assert_allclose(y, yt.detach().numpy(), **TOL)
-    g = rng.standard_normal(yt.shape)
-    yt.backward(t(g))
-    np.testing.assert_allclose(bwd(g, x, kernel, stride, padding), xt.grad.numpy(), **TOL)
+    x = rng.standard_normal(shape).astype(np_dtype)  # continuous values: no ties inside a window
+    xt = torch.tensor(x, requires_grad=True)
+    yt = ref(xt, *args)
+    check(name, fwd(x, *args), yt, dtype)
+    g = rng.standard_normal(yt.shape).astype(np_dtype)
+    yt.backward(torch.tensor(g))
+    check(name + "_backward", bwd(g, x, *args), xt.grad, dtype)
+
+
+@pytest.mark.parametrize("dtype", sorted(DTYPES))
+@settings(max_examples=40, deadline=None)
+@given(case=pool_cases(dilation=True), ceil_mode=st.booleans())
+def test_max_pool2d_matches_torch(dtype, case, ceil_mode):
+    """max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)."""
+    shape, geometry, dilation, seed = case
+    k, s, p, d = (geometry[0], geometry[1] or geometry[0], geometry[2], dilation)
+    k, s, p, d = ((v, v) if isinstance(v, int) else v for v in (k, s, p, d))
+    assume(all(every_window_reads_the_input(shape[2 + a], k[a], s[a], p[a], d[a], ceil_mode)
+               for a in (0, 1)))
+    args = geometry + (dilation, ceil_mode)
+    check_pool("max_pool2d", max_pool2d, max_pool2d_backward, F.max_pool2d, shape, args, seed,
+               dtype)
+
+
+@pytest.mark.parametrize("dtype", sorted(DTYPES))
+@settings(max_examples=40, deadline=None)
+@given(case=pool_cases(dilation=False), ceil_mode=st.booleans(), count_include_pad=st.booleans(),
+       divisor_override=st.one_of(st.none(), st.integers(1, 5)))
+def test_avg_pool2d_matches_torch(dtype, case, ceil_mode, count_include_pad, divisor_override):
+    """avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor)."""
+    shape, geometry, _, seed = case
+    args = geometry + (ceil_mode, count_include_pad, divisor_override)
+    check_pool("avg_pool2d", avg_pool2d, avg_pool2d_backward, F.avg_pool2d, shape, args, seed,
+               dtype)
+
+
+@pytest.mark.parametrize("kind", ["max", "avg"])
+def test_ceil_mode_edges(kind):
+    """Windows that hang over the bottom/right edge, a kernel larger than the input, and the last
+    window torch drops because it would start in the padding: values and gradients as in torch."""
+    fwd, bwd, ref = {"max": (max_pool2d, max_pool2d_backward, F.max_pool2d),
+                     "avg": (avg_pool2d, avg_pool2d_backward, F.avg_pool2d)}[kind]
+    for shape, args in [((1, 1, 5, 5), (2, None, 0)), ((1, 1, 2, 2), (3, 2, 0)),
+                        ((2, 1, 5, 6), (3, 2, 1)), ((1, 2, 4, 4), (2, 3, 1)),
+                        ((1, 1, 6, 5), ((3, 2), (2, 3), (1, 0)))]:
+        kw = {"ceil_mode": True}
+        x = np.random.default_rng(0).standard_normal(shape)
+        xt = t(x, True)
+        yt = ref(xt, *args, **kw)
+        check(f"{kind}_pool2d ceil", fwd(x, *args, **kw), yt)
+        g = np.random.default_rng(1).standard_normal(yt.shape)
+        yt.backward(t(g))
+        check(f"{kind}_pool2d ceil backward", bwd(g, x, *args, **kw), xt.grad)
+
+
+def test_windows_entirely_in_padding():
+    """With dilation a max-pool window can hold only padding: its max is -inf (torch's forward
+    says the same) and no gradient reaches the input from it."""
+    x = np.array([[[[1.0, 2.0]]]])  # H = 1: with padding 1 and dilation 2 the rows read are pads
+    y = max_pool2d(x, (2, 1), 1, (1, 0), (2, 1))
+    assert y.shape == (1, 1, 1, 2) and np.all(y == -np.inf)
+    check("max_pool2d", y, F.max_pool2d(t(x), (2, 1), 1, (1, 0), (2, 1)))
+    assert not np.any(max_pool2d_backward(np.ones(y.shape), x, (2, 1), 1, (1, 0), (2, 1)))
 
 
 def test_hand_example():

@@ -272,56 +272,72 @@ def test_bce_with_logits_is_stable_at_large_logits():
     extra=st.lists(st.integers(1, 3), max_size=2).map(tuple),
     reduction=st.sampled_from(["mean", "sum", "none"]),
     use_weight=st.booleans(),
-    ignore=st.booleans(),
+    ignored=st.sampled_from(["none", "one", "all"]),
+    smoothing=st.sampled_from([0.0, 0.1, 0.35, 1.0]),
     seed=st.integers(0, 2**16),
 )
-def test_cross_entropy_and_nll(n, c, extra, reduction, use_weight, ignore, seed):
+def test_cross_entropy_and_nll(n, c, extra, reduction, use_weight, ignored, smoothing, seed):
+    """Index targets with class weights, ignore_index (one or every target) and label_smoothing.
+    When every target is ignored torch's mean is nan and its gradient 0: ours too."""
     r = np.random.default_rng(seed)
     x = r.normal(scale=3.0, size=(n, c) + extra)
     y = r.integers(0, c, size=(n,) + extra)
-    if ignore:
-        y.flat[0] = -100
+    if ignored != "none":
+        y.flat[: 1 if ignored == "one" else y.size] = -100
     w = r.uniform(0.5, 2.0, size=c) if use_weight else None
     wt = torch.tensor(w) if use_weight else None
     g = r.normal() if reduction != "none" else r.normal(size=y.shape)
-    for name, fwd, bwd, ref in [
-        ("cross_entropy", sl.cross_entropy, sl.cross_entropy_backward, F.cross_entropy),
-        ("nll_loss", sl.nll_loss, sl.nll_loss_backward, F.nll_loss),
+    for name, fwd, bwd, ref, kw in [
+        ("cross_entropy", sl.cross_entropy, sl.cross_entropy_backward, F.cross_entropy,
+         {"label_smoothing": smoothing}),
+        ("nll_loss", sl.nll_loss, sl.nll_loss_backward, F.nll_loss, {}),
     ]:
         xt = t(x)
-        out = ref(xt, torch.tensor(y), weight=wt, reduction=reduction)
-        if not np.isfinite(
-            out.detach().numpy()
-        ).all():  # mean over only ignored targets is nan in torch
-            continue
-        check(name, fwd(x, y, w, reduction=reduction), out.detach().numpy())
-        check(name + "_backward", bwd(g, x, y, w, reduction=reduction), vjp(out, [xt], g)[0])
+        out = ref(xt, torch.tensor(y), weight=wt, reduction=reduction, **kw)
+        check(name, fwd(x, y, w, reduction=reduction, **kw), out.detach().numpy())
+        check(name + "_backward", bwd(g, x, y, w, reduction=reduction, **kw), vjp(out, [xt], g)[0])
 
 
+@pytest.mark.parametrize("smoothing", [0.0, 0.25])
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-def test_cross_entropy_probability_targets_and_unbatched(reduction, rng):
+def test_cross_entropy_probability_targets_and_unbatched(reduction, smoothing, rng):
+    kw = {"reduction": reduction, "label_smoothing": smoothing}
     x = rng.normal(size=(4, 5, 2))
     y = sf.softmax(rng.normal(size=(4, 5, 2)), 1)
     w = rng.uniform(0.5, 2.0, size=5)
     g = rng.normal() if reduction != "none" else rng.normal(size=(4, 2))
     xt = t(x)
-    out = F.cross_entropy(xt, torch.tensor(y), weight=torch.tensor(w), reduction=reduction)
-    check("cross_entropy", sl.cross_entropy(x, y, w, reduction=reduction), out.detach().numpy())
+    out = F.cross_entropy(xt, torch.tensor(y), weight=torch.tensor(w), **kw)
+    check("cross_entropy", sl.cross_entropy(x, y, w, **kw), out.detach().numpy())
     check(
         "cross_entropy_backward",
-        sl.cross_entropy_backward(g, x, y, w, reduction=reduction),
+        sl.cross_entropy_backward(g, x, y, w, **kw),
         vjp(out, [xt], g)[0],
     )
-    x1, y1 = rng.normal(size=5), np.int64(3)
-    xt = t(x1)
-    out = F.cross_entropy(xt, torch.tensor(y1), reduction=reduction)
-    g = rng.normal()
-    check("cross_entropy", sl.cross_entropy(x1, y1, reduction=reduction), out.detach().numpy())
-    check(
-        "cross_entropy_backward",
-        sl.cross_entropy_backward(g, x1, y1, reduction=reduction),
-        vjp(out, [xt], g)[0],
-    )
+    x1, w1 = rng.normal(size=5), rng.uniform(0.5, 2.0, size=5)
+    for y1 in (np.int64(3), sf.softmax(rng.normal(size=5), 0)):  # an index, then probabilities
+        xt = t(x1)
+        out = F.cross_entropy(xt, torch.tensor(y1), torch.tensor(w1), **kw)
+        g = rng.normal()
+        check("cross_entropy", sl.cross_entropy(x1, y1, w1, **kw), out.detach().numpy())
+        check(
+            "cross_entropy_backward",
+            sl.cross_entropy_backward(g, x1, y1, w1, **kw),
+            vjp(out, [xt], g)[0],
+        )
+
+
+def test_label_smoothing_is_a_mixture_with_the_uniform_target(rng):
+    """With indices, label_smoothing=eps equals probability targets (1 - eps) onehot + eps / C."""
+    x, y, eps = rng.normal(size=(6, 4)), rng.integers(0, 4, size=6), 0.3
+    q = (1 - eps) * np.eye(4)[y] + eps / 4
+    assert_allclose(sl.cross_entropy(x, y, label_smoothing=eps), sl.cross_entropy(x, q), **TOL)
+    assert_allclose(sl.cross_entropy_backward(1.0, x, y, label_smoothing=eps),
+                    sl.cross_entropy_backward(1.0, x, q), **TOL)
+    with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\], got 1.5"):
+        sl.cross_entropy(x, y, label_smoothing=1.5)
+    with pytest.raises(TypeError, match="label_smoothing must be a number"):
+        sl.cross_entropy(x, y, label_smoothing="0.1")
 
 
 def test_loss_bad_shapes(rng):

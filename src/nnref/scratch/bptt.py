@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnref.scratch._validate import check_float, check_grad, check_param
+
 
 def rnn_forward(input, h0, weight_ih, weight_hh, bias_ih=None, bias_hh=None,
                 nonlinearity="tanh"):
@@ -22,12 +24,18 @@ def rnn_forward(input, h0, weight_ih, weight_hh, bias_ih=None, bias_hh=None,
 
     Returns ``output (T, B, H)`` (all h_t) and a cache for :func:`rnn_backward`.
     """
-    input, h0 = np.asarray(input), np.asarray(h0)
+    check_float("input", input)
+    check_param("weight_ih", weight_ih, input)
+    check_param("weight_hh", weight_hh, input)
+    hidden = weight_hh.shape[0]
+    if weight_ih.ndim != 2 or weight_ih.shape[0] != hidden or weight_hh.shape != (hidden, hidden):
+        raise ValueError(f"weight_ih must have shape (H, I) and weight_hh (H, H), got "
+                         f"{weight_ih.shape} and {weight_hh.shape}")
     if input.ndim != 3 or input.shape[2] != weight_ih.shape[1]:
         raise ValueError(f"input must have shape (T, B, {weight_ih.shape[1]}), got {input.shape}")
-    if h0.shape != (input.shape[1], weight_hh.shape[0]):
-        raise ValueError(f"h0 must have shape (B, H) = {(input.shape[1], weight_hh.shape[0])}, "
-                         f"got {h0.shape}")
+    check_param("h0", h0, input, (input.shape[1], hidden))
+    check_param("bias_ih", bias_ih, input, (hidden,))
+    check_param("bias_hh", bias_hh, input, (hidden,))
     if nonlinearity not in ("tanh", "relu"):
         raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
     h, hs = h0, []
@@ -51,12 +59,12 @@ def rnn_backward(grad_output, cache, grad_h_n=None):
     gradient reaching step t through all later steps.
     """
     input, h0, output, weight_ih, weight_hh, has_bias, nonlinearity = cache
-    grad_output = np.asarray(grad_output)
-    if grad_output.shape != output.shape:
-        raise ValueError(f"grad_output must have shape {output.shape}, got {grad_output.shape}")
+    grad_output = check_grad(grad_output, output.shape, input)
+    if grad_h_n is not None:
+        grad_h_n = check_grad(grad_h_n, h0.shape, input, "grad_h_n")
     steps = input.shape[0]
     grads = {"input": np.zeros_like(input), "weight_ih": np.zeros_like(weight_ih),
-             "weight_hh": np.zeros_like(weight_hh), "bias": np.zeros(weight_hh.shape[0])}
+             "weight_hh": np.zeros_like(weight_hh), "bias": np.zeros(weight_hh.shape[0], input.dtype)}
     norms = np.zeros(steps)
     da_next = np.zeros_like(h0)  # dL/da_{t+1}; nothing flows in after the last step
     for t in range(steps - 1, -1, -1):

@@ -9,17 +9,14 @@ import math
 
 import numpy as np
 
+from nnref.scratch._validate import check_array, check_float, check_grad, check_param
 
-def _check_array(name, x, ndim=None, min_ndim=None):
-    if not isinstance(x, np.ndarray):
-        raise TypeError(f"{name} must be a numpy.ndarray, got {type(x).__name__}")
-    if ndim is not None and x.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimensions, got shape {x.shape}")
-    if min_ndim is not None and x.ndim < min_ndim:
-        raise ValueError(f"{name} must have at least {min_ndim} dimensions, got shape {x.shape}")
+_check_array = check_array  # the name the other scratch modules import
 
 
 def _check_dim(name, dim, ndim):
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {dim!r}")
     if not -ndim <= dim < ndim:
         raise ValueError(f"{name}={dim} is out of range for an input with {ndim} dimensions")
 
@@ -27,17 +24,21 @@ def _check_dim(name, dim, ndim):
 # ---------------------------------------------------------------- linear
 def linear(input, weight, bias=None):
     """``y = x W^T + b``; x ``(*, in)``, W ``(out, in)``, b ``(out,)`` -> ``(*, out)``."""
-    _check_array("input", input, min_ndim=1)
-    _check_array("weight", weight, ndim=2)
+    _check_linear(input, weight, bias)
+    out = input @ weight.T
+    return out if bias is None else out + bias
+
+
+def _check_linear(input, weight, bias):
+    check_array("input", input, min_ndim=1)
+    check_array("weight", weight, ndim=2)
     if input.shape[-1] != weight.shape[1]:
         raise ValueError(
             f"input last dimension {input.shape[-1]} must equal weight.shape[1]={weight.shape[1]} "
             f"(weight has shape (out_features, in_features) = {weight.shape})"
         )
-    if bias is not None and bias.shape != (weight.shape[0],):
-        raise ValueError(f"bias must have shape ({weight.shape[0]},), got {bias.shape}")
-    out = input @ weight.T
-    return out if bias is None else out + bias
+    check_param("weight", weight, input)
+    check_param("bias", bias, input, (weight.shape[0],))
 
 
 def linear_backward(grad_output, input, weight, bias=None):
@@ -45,6 +46,8 @@ def linear_backward(grad_output, input, weight, bias=None):
 
     ``dx = g W``, ``dW = g^T x`` (summed over all leading dims), ``db = sum g``.
     """
+    _check_linear(input, weight, bias)
+    grad_output = check_grad(grad_output, input.shape[:-1] + weight.shape[:1], input)
     grad_input = grad_output @ weight
     g2 = grad_output.reshape(-1, weight.shape[0])
     grad_weight = g2.T @ input.reshape(-1, weight.shape[1])
@@ -53,44 +56,55 @@ def linear_backward(grad_output, input, weight, bias=None):
 
 
 # ---------------------------------------------------------------- activations
+# Activations keep the input's dtype; like torch, relu/sigmoid/tanh also take integer arrays
+# (relu stays integer, sigmoid/tanh give float64), gelu does not.
 def relu(input):
     """``max(x, 0)``."""
-    return np.maximum(input, 0.0)
+    check_array("input", input)
+    return np.maximum(input, 0)
 
 
 def relu_backward(grad_output, input):
     """``g * 1[x > 0]`` (torch uses 0 as the derivative at 0)."""
-    return grad_output * (input > 0)
+    return check_grad(grad_output, input.shape, input) * (input > 0)
 
 
 def sigmoid(input):
     """``1 / (1 + e^{-x})``, computed without overflow for large ``|x|``."""
+    check_array("input", input)
     e = np.exp(-np.abs(input))
     return np.where(input >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def sigmoid_backward(grad_output, input):
     """``g * s (1 - s)`` with ``s = sigmoid(x)``."""
+    grad_output = check_grad(grad_output, input.shape, input)
     s = sigmoid(input)
     return grad_output * s * (1.0 - s)
 
 
 def tanh(input):
     """``tanh(x)``."""
+    check_array("input", input)
     return np.tanh(input)
 
 
 def tanh_backward(grad_output, input):
     """``g * (1 - tanh(x)^2)``."""
-    return grad_output * (1.0 - np.tanh(input) ** 2)
+    return check_grad(grad_output, input.shape, input) * (1.0 - np.tanh(input) ** 2)
 
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-_erf = np.vectorize(math.erf, otypes=[float])
+_erf_float64 = np.vectorize(math.erf, otypes=[float])
+
+
+def _erf(x):
+    return _erf_float64(x).astype(x.dtype, copy=False)  # math.erf works in float64
 
 
 def gelu(input, approximate="none"):
     """``x Phi(x)`` (exact, erf) or ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``."""
+    check_float("input", input)
     if approximate == "none":
         return 0.5 * input * (1.0 + _erf(input / math.sqrt(2.0)))
     if approximate == "tanh":
@@ -100,6 +114,7 @@ def gelu(input, approximate="none"):
 
 def gelu_backward(grad_output, input, approximate="none"):
     """Exact: ``g (Phi(x) + x phi(x))``; tanh form: derivative of the tanh formula."""
+    grad_output = check_grad(grad_output, input.shape, input)
     x = input
     if approximate == "none":
         cdf = 0.5 * (1.0 + _erf(x / math.sqrt(2.0)))
@@ -115,7 +130,7 @@ def gelu_backward(grad_output, input, approximate="none"):
 
 def softmax(input, dim):
     """``e^{x_i - max} / sum_j e^{x_j - max}`` along ``dim`` (the shift avoids overflow)."""
-    _check_array("input", input, min_ndim=1)
+    check_float("input", input, min_ndim=1)
     _check_dim("dim", dim, input.ndim)
     z = input - input.max(axis=dim, keepdims=True)
     e = np.exp(z)
@@ -124,13 +139,14 @@ def softmax(input, dim):
 
 def softmax_backward(grad_output, input, dim):
     """``y * (g - sum(g * y))`` along ``dim``, ``y = softmax(x)`` (VJP of the softmax Jacobian)."""
+    grad_output = check_grad(grad_output, input.shape, input)
     y = softmax(input, dim)
     return y * (grad_output - (grad_output * y).sum(axis=dim, keepdims=True))
 
 
 def log_softmax(input, dim):
     """``x - max - log sum e^{x - max}`` along ``dim`` (the log-sum-exp trick)."""
-    _check_array("input", input, min_ndim=1)
+    check_float("input", input, min_ndim=1)
     _check_dim("dim", dim, input.ndim)
     z = input - input.max(axis=dim, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=dim, keepdims=True))
@@ -138,14 +154,26 @@ def log_softmax(input, dim):
 
 def log_softmax_backward(grad_output, input, dim):
     """``g - softmax(x) * sum(g)`` along ``dim``."""
+    grad_output = check_grad(grad_output, input.shape, input)
     return grad_output - softmax(input, dim) * grad_output.sum(axis=dim, keepdims=True)
 
 
 # ---------------------------------------------------------------- regularisation layers
-def dropout_mask(shape, p=0.5, rng=None, dtype=float):
-    """A 0/1 keep mask with ``P(1) = 1 - p`` drawn from ``rng`` (a ``numpy.random.Generator``)."""
+def _check_p(p):
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)):
+        raise TypeError(f"p must be a number in [0, 1], got {p!r}")
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"p must be in [0, 1], got {p}")
+    return float(p)  # a Python float keeps float32 arithmetic in float32
+
+
+def _dropout_scale(p):
+    return 0.0 if p == 1.0 else 1.0 / (1.0 - p)
+
+
+def dropout_mask(shape, p=0.5, rng=None, dtype=float):
+    """A 0/1 keep mask with ``P(1) = 1 - p`` drawn from ``rng`` (a ``numpy.random.Generator``)."""
+    p = _check_p(p)
     rng = np.random.default_rng() if rng is None else rng
     return (rng.random(shape) >= p).astype(dtype)
 
@@ -155,29 +183,49 @@ def dropout(input, p=0.5, training=True, *, rng=None, mask=None):
 
     For reproducibility pass ``rng`` (a ``numpy.random.Generator``) or a 0/1 ``mask`` of
     ``input``'s shape (from :func:`dropout_mask`); keep the mask to call the backward.
+    The output has the input's dtype; in training the input must be floating (as in torch).
     """
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"p must be in [0, 1], got {p}")
+    p = _check_p(p)
+    check_array("input", input)
     if not training or p == 0.0:
         return input.copy()
+    check_float("input", input)
     if mask is None:
         mask = dropout_mask(input.shape, p, rng, input.dtype)
-    elif mask.shape != input.shape:
-        raise ValueError(f"mask must have the input's shape {input.shape}, got {mask.shape}")
-    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
-    return input * mask * scale
+    mask = _check_mask(mask, input.shape, input.dtype)
+    return input * mask * _dropout_scale(p)
+
+
+def _check_mask(mask, shape, dtype):
+    check_array("mask", mask)
+    if mask.shape != shape:
+        raise ValueError(f"mask must have the input's shape {shape}, got {mask.shape}")
+    return mask.astype(dtype, copy=False)
 
 
 def dropout_backward(grad_output, mask, p=0.5, training=True):
-    """``g * m / (1 - p)`` (training) or ``g`` (eval)."""
+    """``g * m / (1 - p)`` (training) or ``g`` (eval); the result has ``grad_output``'s dtype."""
+    p = _check_p(p)
+    check_float("grad_output", grad_output)
     if not training or p == 0.0:
         return grad_output.copy()
-    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
-    return grad_output * mask * scale
+    mask = _check_mask(mask, grad_output.shape, grad_output.dtype)
+    return grad_output * mask * _dropout_scale(p)
 
 
-def _bn_axes(input):
-    _check_array("input", input, min_ndim=2)
+def _bn_axes(input, running_mean, running_var, weight, bias, training):
+    """Checks the arguments; returns the reduction axes and the per-channel broadcast shape."""
+    check_float("input", input, min_ndim=2)
+    C = input.shape[1]
+    if training and input.size // C <= 1:  # checked first, as in torch
+        raise ValueError(
+            f"Expected more than 1 value per channel when training, got input size {input.shape}"
+        )
+    for name, a in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        check_param(name, a, input, (C,))
+    if not training and (running_mean is None or running_var is None):
+        raise ValueError("running_mean and running_var are required when training=False")
     return (0,) + tuple(range(2, input.ndim)), (1, -1) + (1,) * (input.ndim - 2)
 
 
@@ -191,25 +239,10 @@ def batch_norm(
     *unbiased* variance. Eval: uses ``running_mean``/``running_var``. Raises like torch when a
     training batch has one value per channel.
     """
-    axes, bshape = _bn_axes(input)
-    C = input.shape[1]
-    for name, a in (
-        ("running_mean", running_mean),
-        ("running_var", running_var),
-        ("weight", weight),
-        ("bias", bias),
-    ):
-        if a is not None and a.shape != (C,):
-            raise ValueError(
-                f"{name} must have shape ({C},) for input {input.shape}, got {a.shape}"
-            )
+    axes, bshape = _bn_axes(input, running_mean, running_var, weight, bias, training)
+    momentum, eps = float(momentum), float(eps)
     if training:
-        n = input.size // C
-        if n <= 1:
-            raise ValueError(
-                "Expected more than 1 value per channel when training, "
-                f"got input size {input.shape}"
-            )
+        n = input.size // input.shape[1]
         mu = input.mean(axis=axes)
         var = input.var(axis=axes)
         if running_mean is not None:
@@ -237,7 +270,8 @@ def batch_norm_backward(
     eval: ``dx = gamma/sigma * g``.
     Call it with the running stats as they were *before* the forward when ``training=False``.
     """
-    axes, bshape = _bn_axes(input)
+    axes, bshape = _bn_axes(input, running_mean, running_var, weight, bias, training)
+    grad_output, eps = check_grad(grad_output, input.shape, input), float(eps)
     if training:
         mu, var = input.mean(axis=axes), input.var(axis=axes)
     else:

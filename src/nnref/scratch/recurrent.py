@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnref.scratch._validate import check_array, check_float, check_param
+
 
 def _sigmoid(x):
     return 0.5 * (1.0 + np.tanh(0.5 * x))  # stable for large |x|
@@ -20,10 +22,13 @@ def _affine(x, weight, bias):
     return y if bias is None else y + bias
 
 
-def _check_cell(input, h, weight_ih, weight_hh, gates, name):
-    input, h = np.asarray(input), np.asarray(h)
+def _check_cell(input, h, weight_ih, weight_hh, bias_ih, bias_hh, gates, name, h_name="h"):
+    """Shapes and dtypes of a cell's arguments: every array must have the input's dtype."""
+    check_float("input", input)
+    check_array("weight_hh", weight_hh, ndim=2)
+    check_array("weight_ih", weight_ih, ndim=2)
     hidden = weight_hh.shape[1]
-    if weight_ih.ndim != 2 or weight_ih.shape[0] != gates * hidden:
+    if weight_ih.shape[0] != gates * hidden:
         raise ValueError(f"{name}: weight_ih must have shape ({gates}*H, I) = "
                          f"({gates * hidden}, I), got {weight_ih.shape}")
     if weight_hh.shape != (gates * hidden, hidden):
@@ -32,10 +37,11 @@ def _check_cell(input, h, weight_ih, weight_hh, gates, name):
     if input.ndim not in (1, 2) or input.shape[-1] != weight_ih.shape[1]:
         raise ValueError(f"{name}: input must have shape (B, {weight_ih.shape[1]}) or "
                          f"({weight_ih.shape[1]},), got {input.shape}")
-    if h.shape != input.shape[:-1] + (hidden,):
-        raise ValueError(f"{name}: hidden state must have shape "
-                         f"{input.shape[:-1] + (hidden,)}, got {h.shape}")
-    return input, h
+    check_param(h_name, h, input, input.shape[:-1] + (hidden,))
+    for p_name, param in (("weight_ih", weight_ih), ("weight_hh", weight_hh)):
+        check_param(p_name, param, input)
+    for p_name, param in (("bias_ih", bias_ih), ("bias_hh", bias_hh)):
+        check_param(p_name, param, input, (gates * hidden,))
 
 
 def rnn_cell(input, h, weight_ih, weight_hh, bias_ih=None, bias_hh=None, nonlinearity="tanh"):
@@ -43,7 +49,7 @@ def rnn_cell(input, h, weight_ih, weight_hh, bias_ih=None, bias_hh=None, nonline
 
     input ``(B, I)``, h ``(B, H)``, weight_ih ``(H, I)``, weight_hh ``(H, H)`` -> h' ``(B, H)``.
     """
-    input, h = _check_cell(input, h, weight_ih, weight_hh, 1, "rnn_cell")
+    _check_cell(input, h, weight_ih, weight_hh, bias_ih, bias_hh, 1, "rnn_cell")
     a = _affine(input, weight_ih, bias_ih) + _affine(h, weight_hh, bias_hh)
     if nonlinearity == "tanh":
         return np.tanh(a)
@@ -61,10 +67,9 @@ def lstm_cell(input, hx, weight_ih, weight_hh, bias_ih=None, bias_hh=None):
 
     input ``(B, I)``, hx ``(h, c)`` each ``(B, H)`` -> ``(h', c')`` each ``(B, H)``.
     """
-    h, c = hx
-    input, h = _check_cell(input, h, weight_ih, weight_hh, 4, "lstm_cell")
-    if np.shape(c) != h.shape:
-        raise ValueError(f"lstm_cell: c must have shape {h.shape}, got {np.shape(c)}")
+    h, c = _check_pair(hx, "lstm_cell", "(B, H)")
+    _check_cell(input, h, weight_ih, weight_hh, bias_ih, bias_hh, 4, "lstm_cell", "hx[0] (h)")
+    check_param("hx[1] (c)", c, input, h.shape)
     gates = _affine(input, weight_ih, bias_ih) + _affine(h, weight_hh, bias_hh)
     i, f, g, o = np.split(gates, 4, axis=-1)
     c_next = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
@@ -81,12 +86,19 @@ def gru_cell(input, h, weight_ih, weight_hh, bias_ih=None, bias_hh=None):
 
     input ``(B, I)``, h ``(B, H)`` -> h' ``(B, H)``.
     """
-    input, h = _check_cell(input, h, weight_ih, weight_hh, 3, "gru_cell")
+    _check_cell(input, h, weight_ih, weight_hh, bias_ih, bias_hh, 3, "gru_cell")
     x_r, x_z, x_n = np.split(_affine(input, weight_ih, bias_ih), 3, axis=-1)
     h_r, h_z, h_n = np.split(_affine(h, weight_hh, bias_hh), 3, axis=-1)
     r, z = _sigmoid(x_r + h_r), _sigmoid(x_z + h_z)
     n = np.tanh(x_n + r * h_n)
     return (1.0 - z) * n + z * h
+
+
+def _check_pair(hx, name, shape):
+    if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
+        got = f"an array of shape {hx.shape}" if isinstance(hx, np.ndarray) else type(hx).__name__
+        raise TypeError(f"{name}: hx must be an (h, c) pair of arrays, each {shape}; got {got}")
+    return hx
 
 
 def _layer_params(state_dict, layer, suffix):
@@ -102,7 +114,7 @@ def _layer_params(state_dict, layer, suffix):
 
 def _run(step, input, states, state_dict, num_layers, bidirectional, batch_first, name):
     """Shared loop. ``states``: tuple of ``(L*D, B, H)`` arrays (h, or h and c) or None."""
-    x = np.asarray(input)
+    x = check_float("input", input)
     unbatched = x.ndim == 2
     if x.ndim not in (2, 3):
         raise ValueError(f"{name}: input must have shape (T, B, I), (B, T, I) with "
@@ -113,7 +125,7 @@ def _run(step, input, states, state_dict, num_layers, bidirectional, batch_first
         x = x.swapaxes(0, 1)  # now (T, B, I)
     steps, batch = x.shape[:2]
     num_dirs = 2 if bidirectional else 1
-    hidden = np.asarray(state_dict["weight_hh_l0"]).shape[1]
+    hidden = _layer_params(state_dict, 0, "")[1].shape[1]
     shape = (num_layers * num_dirs, batch, hidden)
     if states is None:
         states = (np.zeros(shape, dtype=x.dtype),) * step.n_states
@@ -181,6 +193,8 @@ def lstm(input, hx, state_dict, num_layers=1, bidirectional=False, batch_first=F
     """``nn.LSTM`` forward: hx ``(h0, c0)`` each ``(num_layers * D, B, H)`` or None ->
     ``output (T, B, D*H)``, ``(h_n, c_n)`` each ``(num_layers * D, B, H)``.
     """
+    if hx is not None:
+        _check_pair(hx, "lstm", "(num_layers * num_directions, B, H)")
     out, (h_n, c_n) = _run(_lstm_step, input, hx, state_dict, num_layers, bidirectional,
                            batch_first, "lstm")
     return out, (h_n, c_n)
