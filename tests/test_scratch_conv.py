@@ -253,3 +253,9 @@ def test_bad_inputs():
         max_pool2d(x, 2, padding=2)
     with pytest.raises(TypeError, match="numpy"):
         max_pool2d(torch.zeros(1, 1, 4, 4), 2)
+
+
+def test_zz_report_worst_error():
+    print("\nworst |ours - torch| per op and dtype:")
+    for (name, dtype), err in sorted(WORST.items()):
+        print(f"  {name:28s} {dtype}  {err:.1e}")

@@ -1,11 +1,12 @@
 """NumPy 2-D convolution and pooling (NCHW), mirroring ``torch.nn.functional``.
 
 Like torch, "convolution" here is cross-correlation (the kernel is not flipped). With stride
-``s``, padding ``p``, dilation ``d`` (the gap between kernel taps) and ``groups`` ``G``:
+``s``, padding ``p``, dilation ``d`` (kernel taps ``d`` cells apart) and ``groups`` ``G``:
 
-    out[n, o, i, j] = b[o] + sum_{c in group(o), a, b} x_pad[n, c, i*s + a*d, j*s + b*d] * w[o, c', a, b]
+    out[n, o, i, j] = b[o] + sum_{c, a, b} x_pad[n, g C_in/G + c, i*s + a*d, j*s + b*d] w[o, c, a, b]
 
-where output channel ``o`` reads only the ``C_in / G`` input channels of its group. Output size
+where ``g = o // (C_out/G)`` is the group of output channel ``o`` and ``c`` runs over the
+``C_in / G`` input channels of that group (weight ``(C_out, C_in / G, kH, kW)``). Output size
 per axis: ``floor((H + 2p - d(k - 1) - 1) / s) + 1`` (pooling with ``ceil_mode`` rounds up instead,
 as long as the last window starts inside the input or its left padding). Every
 ``<name>_backward(grad_output, <forward inputs...>)`` returns the gradients of the forward's array

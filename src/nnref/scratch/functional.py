@@ -11,8 +11,6 @@ import numpy as np
 
 from nnref.scratch._validate import check_array, check_float, check_grad, check_param
 
-_check_array = check_array  # the name the other scratch modules import
-
 
 def _check_dim(name, dim, ndim):
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
