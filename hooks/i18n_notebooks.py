@@ -80,4 +80,44 @@ def on_page_content(html, page, config, files):
         (stack[-1]["children"] if stack else roots).append(token)
         stack.append(token)
     page.toc = get_toc(roots)
+    return _as_site_page(html)
+
+
+# What mkdocs-jupyter puts around the cells, and how a lab page shows them instead.
+_NOTEBOOK_CHROME = [
+    # 560 KB of JupyterLab CSS inlined in every lab page (what stays needs no style of its own),
+    # plus MathJax, RequireJS and CDN Mermaid loaders this site does not use (nnref.js typesets)
+    (r"<style[^>]*>.*?</style>\s*|<script[^>]*>.*?</script>\s*", ""),
+    # a second copy button and a hidden second copy of each cell's code: Material's copy button
+    # on the code block below does that job
+    (r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>\s*', ""),
+    (r'<div class="clipboard-copy-txt"[^>]*>.*?</div>', ""),
+    # the code itself as Material's code block: the site's highlighting colours (dark mode
+    # included), its copy button, and keyboard scrolling of long lines
+    # (code cells, and fenced code in markdown cells)
+    (r'<div class="highlight-ipynb hl-([\w-]+)">', r'<div class="language-\1 highlight">'),
+    (r'(<div class="[^"]*\bhighlight"><pre><span></span>)(.*?)</pre></div>', r"\1<code>\2</code></pre></div>"),
+    (r'<a class="anchor-link" href="(#[^"]*)">', r'<a class="headerlink" href="\1" title="Permanent link">'),
+    # one tab stop per cell, code or prose, is noise for a keyboard reader
+    (r'(<div class="jp-Cell-inputWrapper") tabindex="0"', r"\1"),
+    # the empty collapser column and the "In [ ]:" prompts of cells never run
+    (r'<div class="jp-(?:Collapser|InputPrompt) [^"]*">[^<]*</div>\s*', ""),
+    # search finds a lab by its headings and prose: its code listing would be a poor excerpt.
+    # (On the innermost div: Material's search parser matches elements by tag name, so an
+    # excluded div with divs inside stops being excluded at the first inner </div>.)
+    (r'<div class="language-([\w-]+) highlight">', r'<div class="language-\1 highlight" data-search-exclude>'),
+]
+
+
+def _as_site_page(html: str) -> str:
+    """Keep a lab's cells and drop the notebook viewer's own chrome (see ``_NOTEBOOK_CHROME``)."""
+    import re
+
+    for pattern, replacement in _NOTEBOOK_CHROME:
+        html = re.sub(pattern, replacement, html, flags=re.S)
+    # The title heading leads the page, out of its cell, as on every other page: search then
+    # shows the lab's introduction, not an empty preface, as the excerpt of the lab itself.
+    title = re.search(r"<h1[ >].*?</h1>", html, flags=re.S)
+    if title:
+        html = title[0] + html[: title.start()] + html[title.end() :]
     return html

@@ -177,6 +177,10 @@ def test_notebook_page_and_download(browser, server, site):
     assert "$w_1" not in page.locator(".jp-RenderedMarkdown").first.inner_text()
     toc = page.locator(".md-sidebar--secondary .md-nav__link")
     assert toc.count() >= 8 and toc.first.get_attribute("href").startswith("#문제")
+    # code cells are the site's own code blocks (colours, copy button), without JupyterLab's CSS
+    assert page.locator(".jp-CodeCell .highlight pre > code").count() >= 8
+    assert page.locator(".jp-CodeCell button.md-code__button[data-md-type=copy]").count() >= 8
+    assert page.locator(".jupyter-wrapper style, .jupyter-wrapper script").count() == 0
     link = page.locator("a.nnref-download--notebook")
     with page.expect_download() as info:
         link.click()
@@ -201,10 +205,15 @@ SEARCHES = {
 }
 
 
+LAB_QUERIES = {"역전파": "실습 2: 역전파와 자동 미분", "backpropagation": "Lab 2: Backpropagation and autodiff"}
+
+
 @pytest.mark.parametrize("path", SEARCHES)
 def test_search_finds_the_right_page_first_in_the_readers_language(browser, server, path):
     visit = Visit(browser, server, path)
     page = visit.page
+    # the index (1.6 MB) is not fetched on page load, only when the reader reaches for search
+    assert not any("search_index.json" in url for url in visit.requests)
     page.keyboard.press("/")  # Material's shortcut focuses the search box
     for query, expected in SEARCHES[path]:
         # set the value the way an IME commits Korean text, then let Material react to the input
@@ -218,13 +227,19 @@ def test_search_finds_the_right_page_first_in_the_readers_language(browser, serv
             "q => document.querySelector('.md-search-result__item > a')"
             " && decodeURIComponent(document.querySelector('.md-search-result__item > a').href).includes(q.split(' ')[0])",
             arg=query,
-            timeout=15000,
+            timeout=60000,  # the first query waits for the index to load and build, on a busy CI machine too
         )
         links = page.locator(".md-search-result__item > a")
         hrefs = [urlparse(links.nth(i).get_attribute("href")).path for i in range(min(5, links.count()))]
         assert hrefs[0].startswith(BASE + expected), (query, hrefs)
         in_english = [h.startswith(BASE + "/en/") for h in hrefs]
         assert all(in_english) if path == "/en/" else not any(in_english), (query, hrefs)
+        if query in LAB_QUERIES:
+            # a lab is found by its title and prose; its excerpt is not the code listing
+            lab = page.locator(".md-search-result__item", has=page.locator("a[href*='/labs/']")).first
+            excerpt = lab.inner_text()
+            assert LAB_QUERIES[query] in excerpt, excerpt
+            assert not any(bit in excerpt for bit in ("In [", "In\xa0[", "Copied!", "import ")), excerpt
     visit.shot(f"search-{'en' if path == '/en/' else 'ko'}.png")
     assert visit.errors == [] and visit.foreign_requests() == []
     visit.close()

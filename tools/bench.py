@@ -38,14 +38,14 @@ def timed(cmd: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]
     return time.perf_counter() - start, result
 
 
-def page_weights(site: Path) -> dict[str, dict]:
-    from playwright.sync_api import sync_playwright
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve the built site as GitHub Pages does (gzip for text, under the site's base path).
 
+    Returns the running server (call ``shutdown()``) and the site's root URL.
+    """
     base = base_path()
 
     class Handler(http.server.SimpleHTTPRequestHandler):
-        """Serves the site as GitHub Pages does: gzip for text, when the browser accepts it."""
-
         extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript"}
 
         def translate_path(self, path):
@@ -70,7 +70,14 @@ def page_weights(site: Path) -> dict[str, dict]:
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    origin = f"http://127.0.0.1:{httpd.server_address[1]}"
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}{base}"
+
+
+def page_weights(site: Path) -> dict[str, dict]:
+    from playwright.sync_api import sync_playwright
+
+    httpd, root = serve(site)
+    origin = root[: len(root) - len(base_path())]
     chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     results = {}
     with sync_playwright() as p:
@@ -85,7 +92,7 @@ def page_weights(site: Path) -> dict[str, dict]:
             foreign: list[str] = []
             cdp.on("Network.loadingFinished", lambda e, sizes=sizes: sizes.append(e["encodedDataLength"]))
             page.on("request", lambda r, foreign=foreign: r.url.startswith((origin, "data:")) or foreign.append(r.url))
-            page.goto(origin + base + path, wait_until="networkidle")
+            page.goto(root + path, wait_until="networkidle")
             page.wait_for_timeout(500)
             results[path] = {"bytes": int(sum(sizes)), "foreign_requests": foreign}
             page.close()

@@ -46,6 +46,11 @@
             throwOnError: false
           });
         });
+        // display math wider than the column scrolls: let the keyboard reach it, as Material
+        // does for code blocks
+        document.querySelectorAll("div.arithmatex").forEach(function (block) {
+          if (block.scrollWidth > block.clientWidth) block.setAttribute("tabindex", "0");
+        });
         document.documentElement.classList.add("nnref-math-ready");
       });
   }
@@ -56,7 +61,11 @@
     var dark = document.body.getAttribute("data-md-color-scheme") === "slate";
     return import(vendor + "mermaid/mermaid.esm.min.mjs").then(function (module) {
       var mermaid = module.default;
-      mermaid.initialize({ startOnLoad: false, theme: dark ? "dark" : "default", securityLevel: "strict" });
+      // This Mermaid's default layout is ELK (a 1.6 MB chunk): use dagre unless a diagram asks for
+      // ELK itself (`config: layout: elk` in its front matter)
+      // (the dark theme's edge labels, #ccc on #585858, are under 4.5:1)
+      mermaid.initialize({ startOnLoad: false, theme: dark ? "dark" : "default", securityLevel: "strict",
+                           layout: "dagre", themeVariables: dark ? { edgeLabelBackground: "#404040" } : {} });
       nodes.forEach(function (node) {
         if (!node.dataset.source) node.dataset.source = node.textContent;
         node.removeAttribute("data-processed");
