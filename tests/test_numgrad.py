@@ -84,12 +84,13 @@ def test_mlp2_matches_torch(n, n_in, hidden, n_out, seed):
     y = rng.uniform(size=(n, n_out))
     a2, cache = mlp2_forward(x, W1, b1, W2, b2)
     loss = half_sse_loss(a2, y)
-    grads = mlp2_backward(half_sse_loss_backward(a2, y), cache)
+    grads = mlp2_backward(half_sse_loss_backward(1.0, a2, y), cache)
     t_a2, t_loss, t_grads = torch_mlp2(x, W1, b1, W2, b2, y)
     np.testing.assert_allclose(a2, t_a2, rtol=1e-12)
     assert loss == pytest.approx(t_loss, rel=1e-12)
-    for g, tg in zip(grads, t_grads, strict=True):
-        np.testing.assert_allclose(g, tg, rtol=1e-10, atol=1e-14)
+    assert list(grads) == ["x", "W1", "b1", "W2", "b2"]
+    for name, tg in zip(["W1", "b1", "W2", "b2"], t_grads, strict=True):
+        np.testing.assert_allclose(grads[name], tg, rtol=1e-10, atol=1e-14)
 
 
 def test_mlp2_gradient_matches_numerical_gradient():
@@ -98,14 +99,15 @@ def test_mlp2_gradient_matches_numerical_gradient():
     params = [rng.normal(size=(4, 2)), rng.normal(size=4),
               rng.normal(size=(1, 4)), rng.normal(size=1)]
     a2, cache = mlp2_forward(x, *params)
-    grads = mlp2_backward(half_sse_loss_backward(a2, y), cache)
-    for k, g in enumerate(grads):
+    grads = mlp2_backward(half_sse_loss_backward(1.0, a2, y), cache)
+    args = [x, *params]
+    for k, name in enumerate(["x", "W1", "b1", "W2", "b2"]):
         def loss_of(p, k=k):
-            ps = list(params)
-            ps[k] = p
-            return half_sse_loss(mlp2_forward(x, *ps)[0], y)
+            changed = list(args)
+            changed[k] = p
+            return half_sse_loss(mlp2_forward(*changed)[0], y)
 
-        assert gradcheck(loss_of, params[k], g, tol=1e-8)
+        assert gradcheck(loss_of, args[k], grads[name], tol=1e-8)
 
 
 def test_mlp2_validates_shapes():

@@ -58,7 +58,7 @@ OPS = {
                     lambda g, x: sf.log_softmax_backward(g, x, -1), lambda x: F.log_softmax(x, -1)),
     "linear": ([(2, 4, 5), (3, 5), (3,)], sf.linear, sf.linear_backward, F.linear),
     "dropout": ([(4, 5)], lambda x: sf.dropout(x, 0.3, mask=MASK),
-                lambda g, x: sf.dropout_backward(g, MASK, 0.3),
+                lambda g, x: sf.dropout_backward(g, x, 0.3, mask=MASK),
                 lambda x: x * tc(MASK, x.detach().numpy()) / 0.7),
     "batch_norm_train": ([(6, 3, 2), (3,), (3,)],
                          lambda x, w, b: sf.batch_norm(x, None, None, w, b, training=True),

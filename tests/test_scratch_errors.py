@@ -79,6 +79,8 @@ CASES = {
         lambda: sf.sigmoid_backward(np.zeros(3), X2), ValueError,
         r"grad_output must have the forward output's shape \(2, 3\)"),
     "dropout p string": (lambda: sf.dropout(X2, "0.5"), TypeError, "p must be a number in"),
+    "dropout_backward without the mask": (
+        lambda: sf.dropout_backward(X2, X2, 0.5), ValueError, "mask is required in training"),
     "dropout mask list": (lambda: sf.dropout(X2, 0.5, mask=[[1, 0, 1]] * 2), TypeError,
                           "mask must be a numpy.ndarray, got list"),
     "batch_norm eval without running stats": (
@@ -130,6 +132,14 @@ CASES = {
     "rnn_cell bias_hh shape": (
         lambda: recurrent.rnn_cell(CELL_X, CELL_H, np.zeros((4, 3)), np.zeros((4, 4)), None,
                                    np.zeros(3)), ValueError, r"bias_hh must have shape \(4,\)"),
+    "rnn_cell_backward nonlinearity": (
+        lambda: recurrent.rnn_cell_backward(CELL_H, CELL_X, CELL_H, np.zeros((4, 3)),
+                                            np.zeros((4, 4)), nonlinearity="sigmoid"),
+        ValueError, r"nonlinearity must be 'tanh' or 'relu', got 'sigmoid'"),
+    "rnn_cell_backward grad_output shape": (
+        lambda: recurrent.rnn_cell_backward(CELL_X, CELL_X, CELL_H, np.zeros((4, 3)),
+                                            np.zeros((4, 4))),
+        ValueError, r"grad_output must have the forward output's shape \(2, 4\), got \(2, 3\)"),
     "gru_cell h shape": (
         lambda: recurrent.gru_cell(CELL_X, np.zeros((3, 4)), np.zeros((12, 3)), np.zeros((12, 4))),
         ValueError, r"h must have shape \(2, 4\), got \(3, 4\)"),
@@ -164,4 +174,7 @@ def test_the_error_cases_are_really_bad_inputs():
     recurrent.lstm_cell(CELL_X, (CELL_H, CELL_H), *LSTM_W, np.zeros(16), np.zeros(16))
     sl.cross_entropy(LOGITS, LABELS)
     rnn_backward(np.zeros((5, 2, 4)), RNN_CACHE, np.zeros((2, 4)))
+    recurrent.rnn_cell_backward(CELL_H, CELL_X, CELL_H, np.zeros((4, 3)), np.zeros((4, 4)),
+                                nonlinearity="relu")
+    sf.dropout_backward(X2, X2, 0.5, mask=np.ones_like(X2))
     sf.linear_backward(np.zeros((2, 4)), X2, W2)

@@ -142,13 +142,15 @@ def test_dropout(rng):
     xt = t(x)
     out = xt * torch.tensor(mask) / 0.7
     check("dropout", y, out.detach().numpy())
-    check("dropout_backward", sf.dropout_backward(g, mask, 0.3), vjp(out, [xt], g)[0])
+    check("dropout_backward", sf.dropout_backward(g, x, 0.3, mask=mask), vjp(out, [xt], g)[0])
     check(
         "dropout",
         sf.dropout(x, 0.3, training=False),
         F.dropout(t(x, False), 0.3, training=False).numpy(),
     )
-    assert_allclose(sf.dropout_backward(g, mask, 0.3, training=False), g)
+    assert_allclose(sf.dropout_backward(g, x, 0.3, training=False), g)
+    with pytest.raises(ValueError, match="mask is required in training"):
+        sf.dropout_backward(g, x, 0.3)
     # same rng seed -> same output; the keep rate is 1 - p; torch's scale for kept units
     a = sf.dropout(x, 0.3, rng=np.random.default_rng(5))
     b = sf.dropout(x, 0.3, rng=np.random.default_rng(5))

@@ -7,7 +7,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from nnref.scratch import gru, gru_cell, lstm, lstm_cell, rnn, rnn_backward, rnn_cell, rnn_forward
+from nnref.scratch import (
+    gru,
+    gru_cell,
+    lstm,
+    lstm_cell,
+    rnn,
+    rnn_backward,
+    rnn_cell,
+    rnn_cell_backward,
+    rnn_forward,
+)
 
 TOL = dict(rtol=1e-10, atol=1e-12)
 MODULES = {"rnn": (torch.nn.RNN, rnn), "lstm": (torch.nn.LSTM, lstm), "gru": (torch.nn.GRU, gru)}
@@ -45,6 +55,31 @@ def test_cells_match_torch(batch, inp, hidden, kind, bias, seed):
         cell = torch.nn.GRUCell(inp, hidden, bias=bias).double()
         got = gru_cell(x.numpy(), h.numpy(), *[p.detach().numpy() for p in cell.parameters()])
         assert_allclose(got, cell(x, h).detach().numpy(), **TOL)
+
+
+@settings(max_examples=25, deadline=None)
+@given(batch=st.integers(1, 4), inp=st.integers(1, 5), hidden=st.integers(1, 6),
+       nonlinearity=st.sampled_from(["tanh", "relu"]), bias=st.booleans(), unbatched=st.booleans(),
+       seed=st.integers(0, 2**16))
+def test_rnn_cell_backward_matches_autograd(batch, inp, hidden, nonlinearity, bias, unbatched,
+                                            seed):
+    torch.manual_seed(seed)
+    cell = torch.nn.RNNCell(inp, hidden, bias=bias, nonlinearity=nonlinearity).double()
+    shape = () if unbatched else (batch,)
+    x, h = randn(*shape, inp, requires_grad=True), randn(*shape, hidden, requires_grad=True)
+    out = cell(x, h)
+    g = torch.randn_like(out)
+    out.backward(g)
+    params = [p.detach().numpy() for p in cell.parameters()] + ([] if bias else [None, None])
+    grads = rnn_cell_backward(g.numpy(), x.detach().numpy(), h.detach().numpy(), *params,
+                              nonlinearity=nonlinearity)
+    want = [x.grad, h.grad] + [p.grad for p in cell.parameters()] + ([] if bias else [None, None])
+    assert len(grads) == 6
+    for ours, theirs in zip(grads, want, strict=True):
+        if theirs is None:
+            assert ours is None
+        else:
+            assert_allclose(ours, theirs.numpy(), **TOL)
 
 
 def test_unbatched_cell():

@@ -1,51 +1,44 @@
 """Backpropagation through time (BPTT) for a one-layer Elman RNN, in NumPy.
 
-Forward: ``a_t = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh``, ``h_t = tanh(a_t)`` (or relu),
-t = 0..T-1, input ``(T, B, I)``, h0 ``(B, H)``. The backward pass walks the steps in reverse::
+Forward: ``h_t = rnn_cell(x_t, h_{t-1})`` for t = 0..T-1, input ``(T, B, I)``, h0 ``(B, H)``.
+The backward pass walks the steps in reverse, each one :func:`rnn_cell_backward`::
 
-    dh_t  = grad_output[t] + da_{t+1} W_hh        (the second term carries the past's share)
-    da_t  = dh_t * tanh'(a_t) = dh_t * (1 - h_t^2)
-    dW_ih += da_t^T x_t;  dW_hh += da_t^T h_{t-1};  db_ih += sum_b da_t;  db_hh += sum_b da_t
+    dh_t = grad_output[t] + (dh_t handed back by step t+1)      (the second term: the past's share)
+    dx_t, dh_{t-1}, dW_ih, dW_hh, db_ih, db_hh = rnn_cell_backward(dh_t, x_t, h_{t-1}, ...)
 
-and records ``||dh_t||``, the size of the gradient that reaches step t: the quantity that
-vanishes (or explodes) as it travels back in time.
+with the weight gradients of every step added up, and records ``||dh_t||``, the size of the
+gradient that reaches step t: the quantity that vanishes (or explodes) as it travels back in time.
+The pair follows the package's cache convention (see :mod:`nnref.scratch`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from nnref.scratch._validate import check_float, check_grad, check_param
+from nnref.scratch._validate import check_array, check_float, check_grad, check_param
+from nnref.scratch.recurrent import rnn_cell, rnn_cell_backward
+
+_PARAMETERS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
 
 def rnn_forward(input, h0, weight_ih, weight_hh, bias_ih=None, bias_hh=None,
                 nonlinearity="tanh"):
-    """Run the RNN over ``input (T, B, I)`` from ``h0 (B, H)``.
+    """Run :func:`rnn_cell` over ``input (T, B, I)`` from ``h0 (B, H)``.
 
-    Returns ``output (T, B, H)`` (all h_t) and a cache for :func:`rnn_backward`.
+    Returns ``(output, cache)``: ``output (T, B, H)`` holds every h_t; ``cache`` is a dict of the
+    arguments by name plus ``output``, what :func:`rnn_backward` reads.
     """
-    check_float("input", input)
-    check_param("weight_ih", weight_ih, input)
-    check_param("weight_hh", weight_hh, input)
-    hidden = weight_hh.shape[0]
-    if weight_ih.ndim != 2 or weight_ih.shape[0] != hidden or weight_hh.shape != (hidden, hidden):
-        raise ValueError(f"weight_ih must have shape (H, I) and weight_hh (H, H), got "
-                         f"{weight_ih.shape} and {weight_hh.shape}")
-    if input.ndim != 3 or input.shape[2] != weight_ih.shape[1]:
-        raise ValueError(f"input must have shape (T, B, {weight_ih.shape[1]}), got {input.shape}")
-    check_param("h0", h0, input, (input.shape[1], hidden))
-    check_param("bias_ih", bias_ih, input, (hidden,))
-    check_param("bias_hh", bias_hh, input, (hidden,))
-    if nonlinearity not in ("tanh", "relu"):
-        raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+    check_float("input", input, ndim=3)
+    check_array("weight_hh", weight_hh, ndim=2)
+    check_array("h0", h0, ndim=2)
+    check_param("h0", h0, input, (input.shape[1], weight_hh.shape[1]))
     h, hs = h0, []
     for x_t in input:
-        a = x_t @ weight_ih.T + h @ weight_hh.T
-        a = a + (0 if bias_ih is None else bias_ih) + (0 if bias_hh is None else bias_hh)
-        h = np.tanh(a) if nonlinearity == "tanh" else np.maximum(a, 0.0)
+        h = rnn_cell(x_t, h, weight_ih, weight_hh, bias_ih, bias_hh, nonlinearity)
         hs.append(h)
     output = np.stack(hs)
-    cache = (input, h0, output, weight_ih, weight_hh, bias_ih is not None, nonlinearity)
+    cache = dict(input=input, h0=h0, weight_ih=weight_ih, weight_hh=weight_hh, bias_ih=bias_ih,
+                 bias_hh=bias_hh, nonlinearity=nonlinearity, output=output)
     return output, cache
 
 
@@ -53,36 +46,28 @@ def rnn_backward(grad_output, cache, grad_h_n=None):
     """Gradients of a loss ``L`` given ``grad_output = dL/doutput (T, B, H)`` (the direct
     gradient on each h_t) and optionally ``grad_h_n = dL/dh_{T-1} (B, H)``.
 
-    Returns a dict: ``input (T, B, I)``, ``h0 (B, H)``, ``weight_ih``, ``weight_hh``,
-    ``bias_ih``, ``bias_hh`` (None without biases) and ``grad_h_norms (T,)`` where
-    ``grad_h_norms[t] = ||dL/dh_t||`` (Frobenius over batch and hidden units), the total
-    gradient reaching step t through all later steps.
+    Returns a dict keyed by :func:`rnn_forward`'s argument names: ``input (T, B, I)``,
+    ``h0 (B, H)``, ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh`` (None without biases);
+    plus ``grad_h_norms (T,)``, where ``grad_h_norms[t] = ||dL/dh_t||`` (Frobenius over batch and
+    hidden units) is the total gradient reaching step t through all later steps.
     """
-    input, h0, output, weight_ih, weight_hh, has_bias, nonlinearity = cache
+    input, h0, output = cache["input"], cache["h0"], cache["output"]
     grad_output = check_grad(grad_output, output.shape, input)
+    params = [cache[name] for name in _PARAMETERS]
+    grad_h = np.zeros_like(h0)  # dL/dh_t from the steps after t; none after the last one
     if grad_h_n is not None:
-        grad_h_n = check_grad(grad_h_n, h0.shape, input, "grad_h_n")
-    steps = input.shape[0]
-    grads = {"input": np.zeros_like(input), "weight_ih": np.zeros_like(weight_ih),
-             "weight_hh": np.zeros_like(weight_hh), "bias": np.zeros(weight_hh.shape[0], input.dtype)}
-    norms = np.zeros(steps)
-    da_next = np.zeros_like(h0)  # dL/da_{t+1}; nothing flows in after the last step
-    for t in range(steps - 1, -1, -1):
-        dh = grad_output[t] + da_next @ weight_hh
-        if t == steps - 1 and grad_h_n is not None:
-            dh = dh + grad_h_n
-        norms[t] = np.linalg.norm(dh)
-        h_t = output[t]
+        grad_h = check_grad(grad_h_n, h0.shape, input, "grad_h_n")
+    grad_input = np.zeros_like(input)
+    grad_params = [None if p is None else np.zeros_like(p) for p in params]
+    norms = np.zeros(input.shape[0])
+    for t in range(input.shape[0] - 1, -1, -1):
+        grad_h = grad_output[t] + grad_h
+        norms[t] = np.linalg.norm(grad_h)
         h_prev = output[t - 1] if t > 0 else h0
-        da = dh * (1.0 - h_t**2) if nonlinearity == "tanh" else dh * (h_t > 0)
-        grads["input"][t] += da @ weight_ih
-        grads["weight_ih"] += da.T @ input[t]
-        grads["weight_hh"] += da.T @ h_prev
-        grads["bias"] += da.sum(axis=0)
-        da_next = da
-    bias = grads.pop("bias")
-    grads["h0"] = da_next @ weight_hh
-    grads["bias_ih"] = bias if has_bias else None
-    grads["bias_hh"] = bias.copy() if has_bias else None
-    grads["grad_h_norms"] = norms
-    return grads
+        grad_input[t], grad_h, *grad_step = rnn_cell_backward(
+            grad_h, input[t], h_prev, *params, nonlinearity=cache["nonlinearity"])
+        for total, grad in zip(grad_params, grad_step, strict=True):
+            if total is not None:
+                total += grad  # the same weights act at every step: their gradients add up
+    return {"input": grad_input, "h0": grad_h, **dict(zip(_PARAMETERS, grad_params, strict=True)),
+            "grad_h_norms": norms}

@@ -1,8 +1,9 @@
 """NumPy forward/backward of layers and activations, mirroring ``torch.nn.functional``.
 
-Every ``<name>_backward(grad_output, <forward inputs...>)`` returns the gradients of the
-forward's *array* inputs, in the forward's order (a tuple when there is more than one).
-Losses live in :mod:`nnref.scratch.losses`.
+Every ``<op>_backward(grad_output, <op's arguments...>)`` takes the upstream gradient followed by
+the arguments of the forward call and returns the gradients of the forward's *array* inputs, in
+the forward's order (a tuple when there is more than one), as torch's autograd would. A random
+op's draw is one of its arguments: dropout's ``mask``. Losses live in :mod:`nnref.scratch.losses`.
 """
 
 import math
@@ -82,7 +83,7 @@ def sigmoid_backward(grad_output, input):
 
 
 def tanh(input):
-    """``tanh(x)``."""
+    """``tanh(x) = (e^x - e^{-x}) / (e^x + e^{-x})``."""
     check_array("input", input)
     return np.tanh(input)
 
@@ -201,14 +202,20 @@ def _check_mask(mask, shape, dtype):
     return mask.astype(dtype, copy=False)
 
 
-def dropout_backward(grad_output, mask, p=0.5, training=True):
-    """``g * m / (1 - p)`` (training) or ``g`` (eval); the result has ``grad_output``'s dtype."""
+def dropout_backward(grad_output, input, p=0.5, training=True, *, mask=None):
+    """``g * m / (1 - p)`` (training) or ``g`` (eval), in the input's dtype.
+
+    ``mask`` is the one the forward used; it is required in training (with ``p > 0``), since the
+    backward cannot draw the same mask again.
+    """
     p = _check_p(p)
-    check_float("grad_output", grad_output)
+    grad_output = check_grad(grad_output, input.shape, input)
     if not training or p == 0.0:
         return grad_output.copy()
-    mask = _check_mask(mask, grad_output.shape, grad_output.dtype)
-    return grad_output * mask * _dropout_scale(p)
+    if mask is None:
+        raise ValueError("mask is required in training: pass the mask the forward used "
+                         "(see dropout_mask)")
+    return grad_output * _check_mask(mask, input.shape, input.dtype) * _dropout_scale(p)
 
 
 def _bn_axes(input, running_mean, running_var, weight, bias, training):

@@ -82,6 +82,17 @@ def mse_loss_backward(grad_output, input, target, reduction="mean"):
     return 2.0 * diff * _unreduce(grad_output, input.shape, reduction, diff)
 
 
+def half_sse_loss(input, target):
+    """``0.5 * sum((x - y)^2)``: :func:`mse_loss` with ``reduction="sum"``, halved, so that its
+    gradient is ``x - y`` (the loss of the two-layer sigmoid MLP on the manual-backprop page)."""
+    return 0.5 * mse_loss(input, target, reduction="sum")
+
+
+def half_sse_loss_backward(grad_output, input, target):
+    """``(x - y) g``."""
+    return 0.5 * mse_loss_backward(grad_output, input, target, reduction="sum")
+
+
 def l1_loss(input, target, reduction="mean"):
     """``|x - y|`` reduced."""
     return _reduce(np.abs(input - _as_target(input, target)), reduction)
@@ -267,7 +278,7 @@ def _logit_weights(input, weight, pos_weight):
 def binary_cross_entropy_with_logits(
     input, target, weight=None, *, reduction="mean", pos_weight=None
 ):
-    """BCE of ``sigmoid(x)`` computed stably from the logit ``x``.
+    """BCE of ``p = sigmoid(x)``, computed stably from the logit ``x``.
 
     ``(1 - y) x + (1 + (pw - 1) y) (log(1 + e^{-|x|}) + max(-x, 0))``, which for ``pw = 1`` is
     ``max(x, 0) - x y + log(1 + e^{-|x|})``: no ``exp`` of a large positive number, no ``log 0``.

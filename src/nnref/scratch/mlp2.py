@@ -1,54 +1,47 @@
-"""A two-layer sigmoid MLP in NumPy with a hand-written backward pass.
+"""A two-layer sigmoid MLP in NumPy, backpropagated by hand layer by layer.
 
-``z1 = x W1^T + b1``, ``a1 = sigmoid(z1)``, ``z2 = a1 W2^T + b2``, ``a2 = sigmoid(z2)``, with
-torch's Linear layout: ``W1 (hidden, in)``, ``b1 (hidden,)``, ``W2 (out, hidden)``, ``b2 (out,)``;
-``x`` is ``(N, in)``. The loss used with it is ``0.5 * sum((a2 - y)^2)``.
+``z1 = linear(x, W1, b1)``, ``a1 = sigmoid(z1)``, ``z2 = linear(a1, W2, b2)``, ``a2 = sigmoid(z2)``,
+with torch's Linear layout: ``W1 (hidden, in)``, ``b1 (hidden,)``, ``W2 (out, hidden)``,
+``b2 (out,)``; ``x`` is ``(N, in)``. The backward runs the same ops' backwards in reverse order,
+reading the activations the forward stored (the package's cache convention, see
+:mod:`nnref.scratch`). The loss used with it on the manual-backprop page is
+:func:`~nnref.scratch.losses.half_sse_loss`.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from nnref.scratch._validate import check_array
+from nnref.scratch.functional import linear, linear_backward, sigmoid, sigmoid_backward
 
-__all__ = ["mlp2_forward", "mlp2_backward", "half_sse_loss", "half_sse_loss_backward"]
-
-
-def _sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+__all__ = ["mlp2_forward", "mlp2_backward"]
 
 
 def mlp2_forward(x, W1, b1, W2, b2):
-    """Returns ``(a2, cache)``; ``a2`` is ``(N, out)``, ``cache`` what the backward needs."""
-    x = np.asarray(x, dtype=np.float64)
+    """Returns ``(a2, cache)``: ``a2`` is ``(N, out)``; ``cache`` is a dict of the arguments by
+    name plus ``z1``, ``a1``, ``z2``, what :func:`mlp2_backward` reads."""
+    check_array("x", x)
+    check_array("W1", W1, ndim=2)
+    check_array("W2", W2, ndim=2)
     if x.ndim != 2 or x.shape[1] != W1.shape[1]:
         raise ValueError(f"x must have shape (N, {W1.shape[1]}), got {x.shape}")
     if W2.shape[1] != W1.shape[0]:
         raise ValueError(f"W2 must have shape (out, {W1.shape[0]}), got {W2.shape}")
-    a1 = _sigmoid(x @ W1.T + b1)
-    a2 = _sigmoid(a1 @ W2.T + b2)
-    return a2, (x, a1, a2, W2)
+    z1 = linear(x, W1, b1)
+    a1 = sigmoid(z1)
+    z2 = linear(a1, W2, b2)
+    cache = dict(x=x, W1=W1, b1=b1, W2=W2, b2=b2, z1=z1, a1=a1, z2=z2)
+    return sigmoid(z2), cache
 
 
-def mlp2_backward(grad_a2, cache):
-    """``(dW1, db1, dW2, db2)`` from ``grad_a2 = dL/da2`` (upstream x local, layer by layer)."""
-    x, a1, a2, W2 = cache
-    grad_z2 = grad_a2 * a2 * (1.0 - a2)  # sigmoid'(z2) = a2 (1 - a2)
-    dW2 = grad_z2.T @ a1
-    db2 = grad_z2.sum(axis=0)
-    grad_a1 = grad_z2 @ W2
-    grad_z1 = grad_a1 * a1 * (1.0 - a1)
-    dW1 = grad_z1.T @ x
-    db1 = grad_z1.sum(axis=0)
-    return dW1, db1, dW2, db2
+def mlp2_backward(grad_output, cache):
+    """Gradients given ``grad_output = dL/da2 (N, out)``: upstream times local, layer by layer.
 
-
-def half_sse_loss(a2, y):
-    """``0.5 * sum((a2 - y)^2)`` (the loss of seed 001)."""
-    if np.shape(a2) != np.shape(y):
-        raise ValueError(f"y must have the shape of a2 {np.shape(a2)}, got {np.shape(y)}")
-    return 0.5 * float(np.sum((a2 - y) ** 2))
-
-
-def half_sse_loss_backward(a2, y):
-    """``d/da2 [0.5 * sum((a2 - y)^2)] = a2 - y``."""
-    return a2 - y
+    Returns a dict keyed by :func:`mlp2_forward`'s argument names: ``x``, ``W1``, ``b1``, ``W2``,
+    ``b2``. ``sigmoid'(z) = a (1 - a)``; each linear layer hands back ``dx = g W``, ``dW = g^T x``,
+    ``db = sum g``.
+    """
+    grad_z2 = sigmoid_backward(grad_output, cache["z2"])
+    grad_a1, grad_W2, grad_b2 = linear_backward(grad_z2, cache["a1"], cache["W2"], cache["b2"])
+    grad_z1 = sigmoid_backward(grad_a1, cache["z1"])
+    grad_x, grad_W1, grad_b1 = linear_backward(grad_z1, cache["x"], cache["W1"], cache["b1"])
+    return {"x": grad_x, "W1": grad_W1, "b1": grad_b1, "W2": grad_W2, "b2": grad_b2}

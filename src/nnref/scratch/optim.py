@@ -3,6 +3,8 @@
 ``params`` is a list of NumPy float arrays, updated **in place** by ``step(grads)`` where
 ``grads`` is a list of arrays in the same order (the caller computes them; there is no
 ``zero_grad`` because nothing accumulates here). Per-parameter buffers live in ``self.state``.
+Weight decay is torch's L2 form, ``g += weight_decay * p`` before the update, in every optimizer
+but AdamW, whose decay is decoupled from the gradient.
 """
 
 import math
@@ -11,7 +13,11 @@ import numpy as np
 
 
 class Optimizer:
-    """Checks the arguments and runs ``_update(i, p, g, state)`` for every parameter."""
+    """Checks the arguments; ``step(grads)`` runs the subclass's ``_update(p, g, state)`` for every
+    parameter ``p`` with its gradient ``g`` (a copy in ``p``'s dtype, with the L2 weight decay
+    ``weight_decay * p`` already added unless ``decoupled``) and its own ``state`` dict."""
+
+    decoupled = False  # True: the subclass applies weight decay to p itself (AdamW)
 
     def __init__(self, params, **defaults):
         self.params = list(params)
@@ -35,7 +41,10 @@ class Optimizer:
         for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
             if g.shape != p.shape:
                 raise ValueError(f"grads[{i}] must have shape {p.shape}, got {g.shape}")
-            self._update(p, np.array(g, dtype=p.dtype), self.state[i])
+            g = np.array(g, dtype=p.dtype)
+            if self.defaults.get("weight_decay", 0.0) != 0 and not self.decoupled:
+                g += self.weight_decay * p
+            self._update(p, g, self.state[i])
 
 
 class SGD(Optimizer):
@@ -47,18 +56,10 @@ class SGD(Optimizer):
     ):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-        super().__init__(
-            params,
-            lr=lr,
-            momentum=momentum,
-            dampening=dampening,
-            weight_decay=weight_decay,
-            nesterov=nesterov,
-        )
+        super().__init__(params, lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                         nesterov=nesterov)
 
     def _update(self, p, g, state):
-        if self.weight_decay != 0:
-            g += self.weight_decay * p
         if self.momentum != 0:
             if "momentum_buffer" not in state:
                 state["momentum_buffer"] = g.copy()
@@ -79,15 +80,8 @@ class RMSprop(Optimizer):
     def __init__(
         self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False
     ):
-        super().__init__(
-            params,
-            lr=lr,
-            alpha=alpha,
-            eps=eps,
-            weight_decay=weight_decay,
-            momentum=momentum,
-            centered=centered,
-        )
+        super().__init__(params, lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
+                         centered=centered)
 
     def _update(self, p, g, state):
         if not state:
@@ -96,8 +90,6 @@ class RMSprop(Optimizer):
                 state["momentum_buffer"] = np.zeros_like(p)
             if self.centered:
                 state["grad_avg"] = np.zeros_like(p)
-        if self.weight_decay != 0:
-            g += self.weight_decay * p
         v = state["square_avg"]
         v *= self.alpha
         v += (1 - self.alpha) * g * g
@@ -129,33 +121,23 @@ class Adagrad(Optimizer):
         initial_accumulator_value=0.0,
         eps=1e-10,
     ):
-        super().__init__(
-            params,
-            lr=lr,
-            lr_decay=lr_decay,
-            weight_decay=weight_decay,
-            initial_accumulator_value=initial_accumulator_value,
-            eps=eps,
-        )
+        super().__init__(params, lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                         initial_accumulator_value=initial_accumulator_value, eps=eps)
         for p, state in zip(self.params, self.state, strict=True):
             state["step"] = 0
             state["sum"] = np.full_like(p, initial_accumulator_value)
 
     def _update(self, p, g, state):
         state["step"] += 1
-        if self.weight_decay != 0:
-            g += self.weight_decay * p
         clr = self.lr / (1 + (state["step"] - 1) * self.lr_decay)
         state["sum"] += g * g
         p -= clr * g / (np.sqrt(state["sum"]) + self.eps)
 
 
 class Adam(Optimizer):
-    """``m = b1 m + (1 - b1) g``; ``v = b2 v + (1 - b2) g^2`` (``g += wd p`` first: L2, not
+    """``m = b1 m + (1 - b1) g``; ``v = b2 v + (1 - b2) g^2`` (with ``g += wd p`` first: L2, not
     decoupled); ``p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)``; amsgrad uses the
     running ``max`` of ``v`` in place of ``v``."""
-
-    decoupled = False
 
     def __init__(
         self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False
@@ -174,11 +156,8 @@ class Adam(Optimizer):
         beta1, beta2 = self.betas
         state["step"] += 1
         t = state["step"]
-        if self.weight_decay != 0:
-            if self.decoupled:
-                p *= 1 - self.lr * self.weight_decay
-            else:
-                g += self.weight_decay * p
+        if self.decoupled and self.weight_decay != 0:
+            p *= 1 - self.lr * self.weight_decay
         m, v = state["exp_avg"], state["exp_avg_sq"]
         m += (1 - beta1) * (g - m)  # torch's lerp: m + (1 - b1)(g - m) = b1 m + (1 - b1) g
         v *= beta2

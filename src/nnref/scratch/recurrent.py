@@ -1,4 +1,5 @@
-"""NumPy RNN, LSTM and GRU: cells and multi-layer, bidirectional sequence functions.
+"""NumPy RNN, LSTM and GRU: cells (and the Elman cell's backward, which BPTT in
+:mod:`nnref.scratch.bptt` steps through) and multi-layer, bidirectional sequence functions.
 
 Everything follows torch: gate order ``i, f, g, o`` (LSTM) and ``r, z, n`` (GRU) stacked in
 ``weight_ih (G*H, I)``, ``weight_hh (G*H, H)``, ``bias_ih (G*H,)``, ``bias_hh (G*H,)``; the
@@ -10,16 +11,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref.scratch._validate import check_array, check_float, check_param
+from nnref.scratch._validate import check_array, check_float, check_grad, check_param
+from nnref.scratch.functional import (
+    linear,
+    linear_backward,
+    relu,
+    relu_backward,
+    sigmoid,
+    tanh,
+    tanh_backward,
+)
 
-
-def _sigmoid(x):
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # stable for large |x|
-
-
-def _affine(x, weight, bias):
-    y = x @ weight.T
-    return y if bias is None else y + bias
+_NONLINEARITIES = {"tanh": (tanh, tanh_backward), "relu": (relu, relu_backward)}
 
 
 def _check_cell(input, h, weight_ih, weight_hh, bias_ih, bias_hh, gates, name, h_name="h"):
@@ -44,18 +47,38 @@ def _check_cell(input, h, weight_ih, weight_hh, bias_ih, bias_hh, gates, name, h
         check_param(p_name, param, input, (gates * hidden,))
 
 
+def _rnn_preactivation(input, h, weight_ih, weight_hh, bias_ih, bias_hh, nonlinearity):
+    """``a = x W_ih^T + b_ih + h W_hh^T + b_hh`` and the (forward, backward) of ``act``."""
+    _check_cell(input, h, weight_ih, weight_hh, bias_ih, bias_hh, 1, "rnn_cell")
+    if nonlinearity not in _NONLINEARITIES:
+        raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+    a = linear(input, weight_ih, bias_ih) + linear(h, weight_hh, bias_hh)
+    return a, _NONLINEARITIES[nonlinearity]
+
+
 def rnn_cell(input, h, weight_ih, weight_hh, bias_ih=None, bias_hh=None, nonlinearity="tanh"):
     """Elman cell: ``h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh)``.
 
     input ``(B, I)``, h ``(B, H)``, weight_ih ``(H, I)``, weight_hh ``(H, H)`` -> h' ``(B, H)``.
     """
-    _check_cell(input, h, weight_ih, weight_hh, bias_ih, bias_hh, 1, "rnn_cell")
-    a = _affine(input, weight_ih, bias_ih) + _affine(h, weight_hh, bias_hh)
-    if nonlinearity == "tanh":
-        return np.tanh(a)
-    if nonlinearity == "relu":
-        return np.maximum(a, 0.0)
-    raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+    a, (act, _) = _rnn_preactivation(input, h, weight_ih, weight_hh, bias_ih, bias_hh,
+                                     nonlinearity)
+    return act(a)
+
+
+def rnn_cell_backward(grad_output, input, h, weight_ih, weight_hh, bias_ih=None, bias_hh=None,
+                      nonlinearity="tanh"):
+    """Returns ``(grad_input, grad_h, grad_weight_ih, grad_weight_hh, grad_bias_ih,
+    grad_bias_hh)`` (None for an absent bias): with ``da = g * act'(a)``, the backward of the
+    two linear maps, ``dx = da W_ih``, ``dh = da W_hh``, ``dW_ih = da^T x``, ``dW_hh = da^T h``,
+    ``db_ih = db_hh = sum_b da``. ``dh`` is what BPTT hands to the step before.
+    """
+    a, (_, act_backward) = _rnn_preactivation(input, h, weight_ih, weight_hh, bias_ih, bias_hh,
+                                              nonlinearity)
+    grad_a = act_backward(check_grad(grad_output, a.shape, input), a)
+    grad_input, grad_weight_ih, grad_bias_ih = linear_backward(grad_a, input, weight_ih, bias_ih)
+    grad_h, grad_weight_hh, grad_bias_hh = linear_backward(grad_a, h, weight_hh, bias_hh)
+    return grad_input, grad_h, grad_weight_ih, grad_weight_hh, grad_bias_ih, grad_bias_hh
 
 
 def lstm_cell(input, hx, weight_ih, weight_hh, bias_ih=None, bias_hh=None):
@@ -70,10 +93,10 @@ def lstm_cell(input, hx, weight_ih, weight_hh, bias_ih=None, bias_hh=None):
     h, c = _check_pair(hx, "lstm_cell", "(B, H)")
     _check_cell(input, h, weight_ih, weight_hh, bias_ih, bias_hh, 4, "lstm_cell", "hx[0] (h)")
     check_param("hx[1] (c)", c, input, h.shape)
-    gates = _affine(input, weight_ih, bias_ih) + _affine(h, weight_hh, bias_hh)
+    gates = linear(input, weight_ih, bias_ih) + linear(h, weight_hh, bias_hh)
     i, f, g, o = np.split(gates, 4, axis=-1)
-    c_next = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
-    return _sigmoid(o) * np.tanh(c_next), c_next
+    c_next = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+    return sigmoid(o) * np.tanh(c_next), c_next
 
 
 def gru_cell(input, h, weight_ih, weight_hh, bias_ih=None, bias_hh=None):
@@ -87,9 +110,9 @@ def gru_cell(input, h, weight_ih, weight_hh, bias_ih=None, bias_hh=None):
     input ``(B, I)``, h ``(B, H)`` -> h' ``(B, H)``.
     """
     _check_cell(input, h, weight_ih, weight_hh, bias_ih, bias_hh, 3, "gru_cell")
-    x_r, x_z, x_n = np.split(_affine(input, weight_ih, bias_ih), 3, axis=-1)
-    h_r, h_z, h_n = np.split(_affine(h, weight_hh, bias_hh), 3, axis=-1)
-    r, z = _sigmoid(x_r + h_r), _sigmoid(x_z + h_z)
+    x_r, x_z, x_n = np.split(linear(input, weight_ih, bias_ih), 3, axis=-1)
+    h_r, h_z, h_n = np.split(linear(h, weight_hh, bias_hh), 3, axis=-1)
+    r, z = sigmoid(x_r + h_r), sigmoid(x_z + h_z)
     n = np.tanh(x_n + r * h_n)
     return (1.0 - z) * n + z * h
 
