@@ -1,4 +1,5 @@
-"""A learnable synthetic Vision-Language-Action task, and the unlearnable random data of seed 000.
+"""A learnable synthetic Vision-Language-Action task, and the unlearnable random data of
+chapter 7's study notes.
 
 A scene is a small RGB image (3, H, W) of ``n_blocks`` coloured squares, each of a different colour,
 on a plain background. The instruction names one verb and one colour present in the scene, in

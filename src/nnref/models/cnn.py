@@ -1,4 +1,4 @@
-"""The CNNs of the convolution chapter (seed 003) and a small digits CNN.
+"""The CNNs of the convolution chapter (chapter 4) and a small digits CNN.
 
 Every model is built from named modules (ReLU, Flatten and LogSoftmax included), so
 :func:`shape_walk` can report the output shape after every layer. Conv output size per axis:
@@ -36,7 +36,7 @@ class SmallCNN(nn.Sequential):
 
 
 class MiniAlexNet(nn.Sequential):
-    """The last two conv layers and the classifier of AlexNet, as in seed 003.
+    """The last two conv layers and the classifier of AlexNet, as in chapter 4's study notes.
 
     ``(N, 384, 13, 13)`` -> conv 3x3 p1 (384) -> conv 3x3 p1 (256) -> max-pool 3/2 (13 -> 6)
     -> 9216 -> 4096 -> 4096 -> 1000 log-probabilities.

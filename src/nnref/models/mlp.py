@@ -1,4 +1,5 @@
-"""Multi-layer perceptrons: a plain ``MLP(sizes)`` builder and seed 000's BatchNorm + Dropout MLP.
+"""Multi-layer perceptrons: a plain ``MLP(sizes)`` builder and the BatchNorm + Dropout MLP
+of the study notes behind chapter 1 (the site's MLP page).
 
 Shapes: input ``(B, sizes[0])`` -> output ``(B, sizes[-1])``. The output layer has no activation:
 it returns logits (classification, for ``nn.CrossEntropyLoss``) or raw values (regression).
@@ -78,10 +79,10 @@ class MLP(nn.Sequential):
 
 
 class BatchNormMLP(nn.Module):
-    """The MLP of seed 000: each hidden layer is ``Linear -> BatchNorm1d -> ReLU -> Dropout``.
+    """The MLP of chapter 1's study notes: each hidden layer is ``Linear -> BatchNorm1d -> ReLU -> Dropout``.
 
     ``BatchNormMLP(784, 256, 10)`` is 784 -> 256 -> 256 -> 10 (``num_hidden=2`` hidden layers
-    of width ``hidden_size``, as in the seed), output ``(B, 10)`` logits. In ``train()`` mode
+    of width ``hidden_size``, as in the notes), output ``(B, 10)`` logits. In ``train()`` mode
     BatchNorm uses batch statistics (so it needs ``B > 1``) and Dropout zeroes activations with
     probability ``dropout`` (scaling survivors by ``1 / (1 - dropout)``); in ``eval()`` mode
     BatchNorm uses its running statistics and Dropout is the identity, so outputs are

@@ -1,4 +1,4 @@
-"""A small robot-camera vision encoder (seed 000): conv stack -> global average pooling -> linear.
+"""A small robot-camera vision encoder (chapter 4): conv stack -> global average pooling -> linear.
 
 Shapes: ``(B, C, H, W)`` with any ``H, W >= 16`` -> ``(B, feature_dim)``. Each block is a
 3x3 convolution with stride 2 and padding 1 followed by ReLU, so every block halves the spatial

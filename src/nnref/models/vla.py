@@ -1,4 +1,4 @@
-"""A small Vision-Language-Action model (seed 000): encode, concatenate, decode an action.
+"""A small Vision-Language-Action model (chapter 7): encode, concatenate, decode an action.
 
 ``SimpleVLA``: images ``(B, 3, H, W)`` and tokens ``(B, T)`` -> actions ``(B, action_dim)``::
 
