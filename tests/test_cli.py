@@ -70,13 +70,26 @@ def test_cuda_without_cuda_is_a_clear_error(capsys):
     assert "CUDA is not available" in capsys.readouterr().err
 
 
-def test_broken_task_reports_and_leaves_others_working(monkeypatch, capsys):
+def test_a_broken_task_raises_its_own_error_and_leaves_others_working(monkeypatch):
     from nnref.train import tasks
 
-    monkeypatch.setitem(tasks.TASKS, "vla", ("nnref.train.tasks.no_such_module", "missing"))
-    assert main(["train", "vla", "--device", "cpu"]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("error: task 'vla' is not available") and "Traceback" not in err
+    def load_missing_module():
+        from nnref.train.tasks import no_such_module
+
+        return no_such_module.build
+
+    def load_buggy_build():
+        return lambda seed: 1 / 0
+
+    monkeypatch.setitem(tasks.TASKS, "vla", tasks.Task("missing", load_missing_module))
+    with pytest.raises(ImportError, match="no_such_module"):
+        main(["train", "vla", "--device", "cpu"])
+    monkeypatch.setitem(tasks.TASKS, "vla", tasks.Task("buggy", load_buggy_build))
+    with pytest.raises(ZeroDivisionError):
+        main(["train", "vla", "--device", "cpu"])
+    monkeypatch.setitem(tasks.TASKS, "vla", tasks.Task("wrong", lambda: lambda seed: "parts"))
+    with pytest.raises(TypeError, match="must return TaskParts, got str"):
+        tasks.build_task("vla")
     assert main(["train", "xor", "--epochs", "1", "--device", "cpu", "--no-progress"]) == 0
 
 

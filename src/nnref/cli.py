@@ -11,6 +11,7 @@ import argparse
 import importlib.util
 import sys
 import time
+from collections.abc import Callable
 
 __all__ = ["INSTALL_COMMAND", "build_parser", "main"]
 
@@ -23,24 +24,23 @@ INSTALL_COMMAND = (
 TORCH_EXTRA = ("torch", "tqdm")  # what `nnref[torch]` adds; every command below needs them
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
+def _integer_parser(minimum: int, what: str) -> Callable[[str], int]:
+    """An argparse ``type``: the text as an int ``>= minimum``, else "expected {what}, got ..."."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {value}")
+        return value
+
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
-    return value
+_positive_int = _integer_parser(1, "a positive integer")
+_seed = _integer_parser(0, "a non-negative integer")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,8 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _list_tasks() -> int:
     from nnref.train.tasks import TASKS
 
-    for name, (_, description) in TASKS.items():
-        print(f"{name:8s} {description}")
+    for name, task in TASKS.items():
+        print(f"{name:8s} {task.description}")
     return 0
 
 
@@ -94,20 +94,15 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     from nnref.train import distributed
     from nnref.train.loop import fit, select_device
-    from nnref.train.tasks import TASKS, build_task
+    from nnref.train.tasks import get_task
 
-    if args.task not in TASKS:
-        parser.error(f"unknown task {args.task!r}; choose one of: {', '.join(TASKS)}")
     try:
+        task = get_task(args.task)
         device = select_device(args.device)
     except ValueError as error:
         parser.error(str(error))
     torch.set_num_threads(args.threads)
-    try:
-        parts = build_task(args.task, seed=args.seed)
-    except RuntimeError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    parts = task.build(args.seed)  # a broken task module raises its own error here
     model, train_loader, rank, world_size = parts.model, parts.train_loader, 0, 1
     if distributed.launched_by_torchrun():
         rank, world_size, device = distributed.init_distributed(device)

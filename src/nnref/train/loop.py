@@ -25,6 +25,7 @@ import torch.distributed as dist
 from torch import nn
 from torch.utils.data import DataLoader, DistributedSampler
 
+from .distributed import is_main_process
 from .history import History
 
 __all__ = [
@@ -101,10 +102,6 @@ def _forward(model: nn.Module, inputs) -> torch.Tensor:
     return model(*inputs) if isinstance(inputs, tuple) else model(inputs)
 
 
-def _is_main() -> bool:
-    return not dist.is_initialized() or dist.get_rank() == 0
-
-
 def _sum_across_processes(values: list[float], loader: DataLoader) -> list[float]:
     """Add per-process sums when each process saw a different shard of the data."""
     if not (dist.is_initialized() and isinstance(loader.sampler, DistributedSampler)):
@@ -114,6 +111,36 @@ def _sum_across_processes(values: list[float], loader: DataLoader) -> list[float
         sums = sums.cuda()
     dist.all_reduce(sums)
     return sums.tolist()
+
+
+def _run_epoch(
+    model: nn.Module,
+    loader: DataLoader,
+    loss_fn: Callable,
+    metric: Metric | None,
+    device: torch.device | str,
+    optimizer: torch.optim.Optimizer | None = None,
+) -> tuple[float, float | None]:
+    """One pass over ``loader``: with an ``optimizer``, one update per batch. Returns the loss
+    (and metric) averaged over samples, added up across processes under DDP."""
+    total_loss, total_metric, count = 0.0, 0.0, 0
+    for inputs, target in loader:
+        inputs, target = _to(inputs, device), target.to(device)
+        outputs = _forward(model, inputs)
+        loss = loss_fn(outputs, target)
+        if optimizer is not None:
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        n = len(target)
+        total_loss += loss.item() * n  # running loss, weighted by batch size
+        if metric is not None:
+            total_metric += metric(outputs.detach(), target) * n
+        count += n
+    total_loss, total_metric, count = _sum_across_processes(
+        [total_loss, total_metric, count], loader
+    )
+    return total_loss / count, (total_metric / count if metric is not None else None)
 
 
 def train_one_epoch(
@@ -126,23 +153,7 @@ def train_one_epoch(
 ) -> tuple[float, float | None]:
     """One pass over ``loader`` in train mode. Returns (mean loss, mean metric or None)."""
     model.train()
-    total_loss, total_metric, count = 0.0, 0.0, 0
-    for inputs, target in loader:
-        inputs, target = _to(inputs, device), target.to(device)
-        optimizer.zero_grad()
-        outputs = _forward(model, inputs)
-        loss = loss_fn(outputs, target)
-        loss.backward()
-        optimizer.step()
-        n = len(target)
-        total_loss += loss.item() * n  # running loss, weighted by batch size
-        if metric is not None:
-            total_metric += metric(outputs.detach(), target) * n
-        count += n
-    total_loss, total_metric, count = _sum_across_processes(
-        [total_loss, total_metric, count], loader
-    )
-    return total_loss / count, (total_metric / count if metric is not None else None)
+    return _run_epoch(model, loader, loss_fn, metric, device, optimizer)
 
 
 def evaluate(
@@ -154,20 +165,8 @@ def evaluate(
 ) -> tuple[float, float | None]:
     """Mean loss (and metric) over ``loader`` in eval mode, without building a graph."""
     model.eval()  # dropout off, batch norm uses its running statistics
-    total_loss, total_metric, count = 0.0, 0.0, 0
     with torch.no_grad():  # no graph, no saved activations: less memory, faster
-        for inputs, target in loader:
-            inputs, target = _to(inputs, device), target.to(device)
-            outputs = _forward(model, inputs)
-            n = len(target)
-            total_loss += loss_fn(outputs, target).item() * n
-            if metric is not None:
-                total_metric += metric(outputs, target) * n
-            count += n
-    total_loss, total_metric, count = _sum_across_processes(
-        [total_loss, total_metric, count], loader
-    )
-    return total_loss / count, (total_metric / count if metric is not None else None)
+        return _run_epoch(model, loader, loss_fn, metric, device)
 
 
 def save_checkpoint(model: nn.Module, path: str | os.PathLike, **extra) -> None:
@@ -186,7 +185,7 @@ def load_checkpoint(model: nn.Module, path: str | os.PathLike, map_location="cpu
 def _progress_bar(epochs: int, enabled: bool):
     from tqdm.auto import tqdm
 
-    show = enabled and _is_main() and sys.stderr.isatty()
+    show = enabled and is_main_process() and sys.stderr.isatty()
     return tqdm(
         range(epochs), desc="epochs", unit="epoch", file=sys.stderr, disable=not show, leave=False
     )
@@ -243,11 +242,11 @@ def fit(
             is_plateau = isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau)
             scheduler.step(val_loss) if is_plateau else scheduler.step()
         bar.set_postfix(train_loss=f"{train_loss:.4f}", val_loss=f"{val_loss:.4f}")
-        if log_every and _is_main() and ((epoch + 1) % log_every == 0 or epoch == 0):
+        if log_every and is_main_process() and ((epoch + 1) % log_every == 0 or epoch == 0):
             print(history.describe(epoch))
         if val_loss < best:
             best, bad_epochs, history.best_epoch = val_loss, 0, epoch
-            if checkpoint is not None and _is_main():
+            if checkpoint is not None and is_main_process():
                 save_checkpoint(model, checkpoint, epoch=epoch, val_loss=val_loss)
         else:
             bad_epochs += 1

@@ -1,17 +1,17 @@
 """Named training tasks for ``python -m nnref train TASK`` and the pages.
 
 A task module (``xor.py``, ``digits.py``, ``sine.py``, ``vla.py``) defines
-``build(seed) -> TaskParts``.
-Batches from the loaders are ``(inputs, target)``; ``inputs`` is a tensor, or a tuple of tensors
-that the loop passes to the model as ``model(*inputs)``.
+``build(seed) -> TaskParts`` and is registered by name in :data:`TASKS`, next to a one-line
+description and a small function that imports the module. Batches from the loaders are
+``(inputs, target)``; ``inputs`` is a tensor, or a tuple of tensors that the loop passes to the
+model as ``model(*inputs)``.
 
-Task modules are imported only when asked for (:func:`build_task`), so a task whose module is
-missing or broken does not stop the others from running.
+A task module is imported only when its task is built, so a missing or broken module does not
+stop the other tasks; building that task raises the module's own error.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,7 +19,8 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-__all__ = ["TASKS", "TaskParts", "available_tasks", "build_task", "tensor_loaders"]
+__all__ = ["TASKS", "Task", "TaskParts", "available_tasks", "build_task", "get_task",
+           "tensor_loaders"]
 
 
 @dataclass
@@ -34,36 +35,74 @@ class TaskParts:
     epochs: int  # a default that reaches the stated metric on a 2-core CPU
 
 
-# name -> (module, one-line description); modules are imported lazily
-TASKS: dict[str, tuple[str, str]] = {
-    "xor": ("nnref.train.tasks.xor", "2-D XOR blobs, MLP 2-8-2 (classification)"),
-    "digits": ("nnref.train.tasks.digits", "8x8 handwritten digits, MLP 64-64-10 (classification)"),
-    "sine": ("nnref.train.tasks.sine", "next value of a noisy sine wave, GRU (regression)"),
-    "vla": ("nnref.train.tasks.vla", "toy vision-language-action policy (chapter 7)"),
+@dataclass(frozen=True)
+class Task:
+    """A registered task: what it trains, and ``load()``, which imports the task's module and
+    returns its ``build(seed)`` function."""
+
+    description: str
+    load: Callable[[], Callable[[int], TaskParts]]
+
+    def build(self, seed: int = 0) -> TaskParts:
+        """The task's model, loaders, loss, optimizer and metric, seeded with ``seed``."""
+        parts = self.load()(seed)
+        if not isinstance(parts, TaskParts):
+            raise TypeError(f"a task's build must return TaskParts, got {type(parts).__name__}")
+        return parts
+
+
+# Each loader imports its module only when called; an import error comes through as it is.
+def _xor():
+    from . import xor
+
+    return xor.build
+
+
+def _digits():
+    from . import digits
+
+    return digits.build
+
+
+def _sine():
+    from . import sine
+
+    return sine.build
+
+
+def _vla():
+    from . import vla
+
+    return vla.build
+
+
+TASKS: dict[str, Task] = {
+    "xor": Task("2-D XOR blobs, MLP 2-8-2 (classification)", _xor),
+    "digits": Task("8x8 handwritten digits, MLP 64-64-10 (classification)", _digits),
+    "sine": Task("next value of a noisy sine wave, GRU (regression)", _sine),
+    "vla": Task("toy vision-language-action policy (chapter 7)", _vla),
 }
 
 
 def available_tasks() -> list[str]:
+    """The registered task names, in the order ``python -m nnref tasks`` lists them."""
     return list(TASKS)
 
 
-def build_task(name: str, seed: int = 0) -> TaskParts:
-    """Import the task's module and call its ``build(seed)``.
-
-    Raises ``ValueError`` for an unknown name and ``RuntimeError`` when the module cannot be
-    imported or built (the message says why).
-    """
+def get_task(name: str) -> Task:
+    """The registered :class:`Task` called ``name``; ``ValueError`` for an unknown name."""
     if name not in TASKS:
         raise ValueError(f"unknown task {name!r}; choose one of: {', '.join(TASKS)}")
-    module_name = TASKS[name][0]
-    try:
-        module = importlib.import_module(module_name)
-    except Exception as error:  # noqa: BLE001 - any import failure is reported the same way
-        raise RuntimeError(f"task {name!r} is not available ({module_name}: {error})") from error
-    parts = module.build(seed)
-    if not isinstance(parts, TaskParts):
-        raise RuntimeError(f"{module_name}.build must return TaskParts, got {type(parts).__name__}")
-    return parts
+    return TASKS[name]
+
+
+def build_task(name: str, seed: int = 0) -> TaskParts:
+    """``get_task(name).build(seed)``: import the task's module and build its parts.
+
+    ``ValueError`` for an unknown name; an error while importing or building the task (a
+    missing module, a bug in it) is raised as it is.
+    """
+    return get_task(name).build(seed)
 
 
 def tensor_loaders(
