@@ -1,4 +1,11 @@
-"""nnref's five rooms and the one-way rule between them (DESIGN.md): checked on the source."""
+"""nnref's five rooms and the one-way rule between them, checked on the source.
+
+``autograd`` needs only the standard library and ``scratch`` only NumPy, so both work without
+torch; ``models`` and ``data`` sit on torch; ``train`` may use ``models`` and ``data``; the command
+line (``nnref.cli``) sits on top of everything. Inside the package, no module imports a private
+name (one starting with ``_``) from another module: what two modules share is public, if only in
+a private module (``scratch/_validate.py``'s checks).
+"""
 
 import ast
 import subprocess
@@ -54,3 +61,28 @@ def test_torch_free_parts_do_not_import_torch():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def private_imports(source: str) -> list[str]:
+    """``from m import _name`` statements of a module's source (``__future__`` aside)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            found += [f"{'.' * node.level}{node.module or ''}.{alias.name}" for alias in node.names
+                      if alias.name.startswith("_")]
+    return found
+
+
+def test_no_module_imports_a_private_name_from_another():
+    problems = [f"{path.relative_to(SRC.parent)} imports {name}"
+                for path in sorted(SRC.rglob("*.py"))
+                for name in private_imports(path.read_text(encoding="utf-8"))]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_private_import_check_can_fail():
+    source = ("from __future__ import annotations\n"
+              "from nnref.scratch._validate import check_grad\n"
+              "from nnref.scratch.conv import _pair, conv2d\n"
+              "from .loop import _is_main\n")
+    assert private_imports(source) == ["nnref.scratch.conv._pair", ".loop._is_main"]
