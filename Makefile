@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml constraints.txt
 serve: $(STAMP)  ## serve the site at http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve
 
+# every core: one xdist worker per core, each page (file) on one worker so its blocks run in order
 test: $(STAMP)  ## the whole test suite: nnref, every docs page, the docs machinery
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 # the code paths an older or different CPU takes: a page must print the same there
 # and torch with its default number of threads, as a reader runs it

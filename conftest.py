@@ -28,4 +28,5 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    _recorder.write()
+    if not hasattr(session.config, "workerinput"):  # under xdist the controller sees every report
+        _recorder.write()
