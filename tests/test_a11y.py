@@ -15,7 +15,7 @@ from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from test_browser import browser, server  # noqa: F401  (fixtures: one Chromium, one server)
+from test_browser import browser, draw_diagrams, server  # noqa: F401  (fixtures: one Chromium, one server)
 
 pytestmark = pytest.mark.browser
 
@@ -58,8 +58,7 @@ def finish_audit(page) -> list[str]:
 def settle(page) -> str:
     """Wait until math and diagrams are drawn (axe should see what the reader sees); the scheme."""
     page.wait_for_load_state("load")
-    if page.locator(".nnref-mermaid").count():
-        page.wait_for_selector("html.nnref-mermaid-ready", timeout=30000)
+    draw_diagrams(page)
     if page.locator(".arithmatex, .jp-RenderedMarkdown").count():
         page.wait_for_selector("html.nnref-math-ready", timeout=30000)
     return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
