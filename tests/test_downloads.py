@@ -83,15 +83,63 @@ def chunks(code: PageCode) -> list[tuple[int, int]]:
     return ranges
 
 
-def run_script(code: PageCode, script: Path, workdir: Path) -> subprocess.CompletedProcess:
-    script.write_text(code.script, encoding="utf-8")
-    workdir.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="Agg")
-    return subprocess.run(
-        [sys.executable, "-I", "-c", DRIVER, str(script), json.dumps(chunks(code))],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=600,
-    )
+# Importing torch costs seconds, 94 times over. A server imports numpy and torch once, in a fresh
+# isolated interpreter (``python -I``, empty working directory), and forks a child for each script:
+# the child runs the script in a new namespace, so a name the script does not define or import still
+# fails, while the modules a fresh `import torch` would load anyway are already in memory.
+SERVER = r"""
+import json, os, signal, sys
+import numpy, torch  # noqa: F401 - preloaded for the children, never used here
+DRIVER = sys.argv[1]
+for line in sys.stdin:
+    job = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        signal.alarm(600)
+        os.chdir(job["cwd"])
+        for fd, name in ((1, "out"), (2, "err")):
+            os.dup2(os.open(job[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
+        sys.argv = ["-c", job["script"], job["chunks"]]
+        status = 0
+        try:
+            exec(compile(DRIVER, "<driver>", "exec"), {"__name__": "__main__"})
+        except SystemExit as stop:
+            status = stop.code if isinstance(stop.code, int) else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    _, wait_status = os.waitpid(pid, 0)
+    print(os.waitstatus_to_exitcode(wait_status), flush=True)
+"""
+
+
+class ScriptServer:
+    """One preloaded interpreter that runs scripts one after another (see SERVER)."""
+
+    def __init__(self, home: Path) -> None:
+        home.mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="Agg")
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-c", SERVER, DRIVER],
+            cwd=home, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+
+    def run(self, code: PageCode, script: Path, workdir: Path) -> subprocess.CompletedProcess:
+        script.write_text(code.script, encoding="utf-8")
+        workdir.mkdir(parents=True, exist_ok=True)
+        out, err = workdir.parent / f"{workdir.name}.out", workdir.parent / f"{workdir.name}.err"
+        job = {"script": str(script), "chunks": json.dumps(chunks(code)), "cwd": str(workdir), "out": str(out), "err": str(err)}
+        self.process.stdin.write(json.dumps(job) + "\n")
+        self.process.stdin.flush()
+        status = int(self.process.stdout.readline() or -1)
+        return subprocess.CompletedProcess(
+            [str(script)], status, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
+        )
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
 
 
 def problems(page: Path, code: PageCode, result: subprocess.CompletedProcess, script: Path) -> list[str]:
@@ -141,13 +189,18 @@ def _failure(page: Path, code: PageCode, result, script: Path, printed: dict[str
     return f"{head}: {lines[-1] if lines else f'exit status {result.returncode}'}\n" + "\n".join(lines[-12:])
 
 
+_SERVERS: dict[int, ScriptServer] = {}
+
+
 def check_page(page: Path, scratch: Path) -> list[str]:
+    import threading
+
+    server = _SERVERS.setdefault(threading.get_ident(), ScriptServer(scratch / f"home-{threading.get_ident()}"))
     code = code_of(page)
     name = page.relative_to(DOCS).as_posix().replace("/", "--").removesuffix(".md")
     script = scratch / f"{name}.py"
-    try:
-        result = run_script(code, script, scratch / name)
-    except subprocess.TimeoutExpired:
+    result = server.run(code, script, scratch / name)
+    if result.returncode == -14:  # SIGALRM: the child's 600 s alarm
         return [f"{rel(page)}:1: the page's script ran longer than 600 s"]
     return problems(page, code, result, script)
 
@@ -165,6 +218,9 @@ def script_runs(request, tmp_path_factory) -> dict[Path, Future]:
     futures = {page: pool.submit(check_page, page, scratch) for page in selected}
     yield futures
     pool.shutdown(cancel_futures=True)
+    for server in _SERVERS.values():
+        server.close()
+    _SERVERS.clear()
 
 
 @pytest.mark.slow
@@ -303,7 +359,15 @@ def test_a_script_that_cannot_run_alone_fails_at_the_pages_block(tmp_path):
     )
     code = page_code(page.read_text(encoding="utf-8"), source="docs/broken.en.md", lang="en")
     script = tmp_path / "broken.py"
-    result = run_script(code, script, tmp_path / "work")
+    server = ScriptServer(tmp_path / "home")
+    try:
+        result = server.run(code, script, tmp_path / "work")
+        # the namespace is fresh for each script: names of the one before do not leak in
+        again = server.run(page_code("```python\nprint(value)\n```\n", source="docs/next.en.md", lang="en"),
+                           tmp_path / "next.py", tmp_path / "work2")
+    finally:
+        server.close()
+    assert "NameError: name 'value' is not defined" in again.stderr and again.returncode == 3
     found = problems(ROOT / "docs" / "broken.en.md", code, result, script)
     assert len(found) == 2, found
     assert found[0].startswith("docs/broken.en.md:3: run alone, the page's script prints something else")
