@@ -195,7 +195,10 @@ _SERVERS: dict[int, ScriptServer] = {}
 def check_page(page: Path, scratch: Path) -> list[str]:
     import threading
 
-    server = _SERVERS.setdefault(threading.get_ident(), ScriptServer(scratch / f"home-{threading.get_ident()}"))
+    me = threading.get_ident()
+    if me not in _SERVERS:  # one server per worker thread, started on its first page
+        _SERVERS[me] = ScriptServer(scratch / f"home-{me}")
+    server = _SERVERS[me]
     code = code_of(page)
     name = page.relative_to(DOCS).as_posix().replace("/", "--").removesuffix(".md")
     script = scratch / f"{name}.py"
