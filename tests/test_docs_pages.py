@@ -40,8 +40,37 @@ def test_both_languages_run_the_same_code(key):
     for a, b in zip(ko, en, strict=True):
         assert comparable(a) == comparable(b), (
             f"docs/{key}: the code of ko line {a.line} and en line {b.line} differs "
-            "(beyond comments and string literals)"
+            f"(beyond comments and string literals): {first_difference(comparable(a)[1], comparable(b)[1])}"
         )
+
+
+def first_difference(ko: str, en: str) -> str:
+    """The first masked line that differs, as 'ko: ... / en: ...'."""
+    for a, b in zip(ko.splitlines() + [""], en.splitlines() + [""], strict=False):
+        if a != b:
+            return f"ko: {a or '(nothing)'!r} / en: {b or '(nothing)'!r}"
+    return "(same lines, different layout)"
+
+
+def lab_code_cells(path: Path) -> list[str]:
+    import jupytext
+
+    return [mask_code(cell.source) for cell in jupytext.read(path).cells if cell.cell_type == "code"]
+
+
+@pytest.mark.parametrize("key", sorted(k for k, v in LAB_PAIRS.items() if set(v) == {"ko", "en"}))
+def test_both_languages_of_a_lab_run_the_same_code(key):
+    ko, en = (lab_code_cells(LAB_PAIRS[key][lang]) for lang in ("ko", "en"))
+    assert len(ko) == len(en), f"docs/{key}: {len(ko)} code cells in ko, {len(en)} in en"
+    for number, (a, b) in enumerate(zip(ko, en, strict=True), start=1):
+        assert a == b, f"docs/{key}: code cell {number} differs between ko and en: {first_difference(a, b)}"
+
+
+def test_different_lab_code_is_caught(tmp_path):
+    (tmp_path / "lab.ko.py").write_text('# %%\nprint("하나", 1)\n')
+    (tmp_path / "lab.en.py").write_text('# %%\nprint("one", 2)\n')
+    ko, en = lab_code_cells(tmp_path / "lab.ko.py"), lab_code_cells(tmp_path / "lab.en.py")
+    assert ko != en and "1" in first_difference(ko[0], en[0])
 
 
 def _python_like_fences(text: str) -> set[int]:
