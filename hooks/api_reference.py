@@ -20,11 +20,15 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 import griffe
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from mdharness.pages import page_language  # noqa: E402
 
 MODULES = ("autograd", "scratch", "models", "data", "train")
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -124,10 +128,6 @@ def mirrors_table(rows: list[dict], lang: str) -> str:
     return "\n".join(out)
 
 
-def _lang(page) -> str:
-    match = re.search(r"\.(ko|en)\.md$", page.file.src_uri)
-    return match.group(1) if match else "ko"
-
 
 AUTOREFS_MAPS = ("_primary_url_map", "_secondary_url_map", "_title_map", "_breadcrumbs_map", "_backlinks",
                  "_url_to_page")
@@ -152,7 +152,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return markdown
     if MIRRORS_MARKER in markdown:
         rows = load_mirrors(Path(config.docs_dir) / "reference" / "torch-mirrors.yml")
-        markdown = markdown.replace(MIRRORS_MARKER, mirrors_table(rows, _lang(page)))
+        markdown = markdown.replace(MIRRORS_MARKER, mirrors_table(rows, page_language(page.file.src_uri)))
     if "`nnref." not in markdown:
         return markdown
     return link_inline_code(markdown, documented(), page.file.src_uri)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from mdharness.export import page_code  # noqa: E402
+from mdharness.pages import page_language  # noqa: E402
 from mdharness.parse import ParseError, parse_page  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.downloads")
@@ -51,10 +52,6 @@ TEXT = {
     },
 }
 ICONS = {"script": "material/language-python", "notebook": "material/notebook-outline"}
-
-
-def page_lang(src_uri: str) -> str:
-    return "en" if src_uri.endswith((".en.md", ".en.py")) else "ko"
 
 
 def download_stem(src_uri: str) -> str:
@@ -94,7 +91,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     src = page.file.src_uri
     if not src.endswith(".md"):
         return markdown
-    lang = page_lang(src)
+    lang = page_language(src)
     url = (config.site_url or "").rstrip("/") + "/" + page.url
     # the code comes from the page's file (other hooks may have added lines to ``markdown``, and the
     # script names page lines); the notes go into ``markdown``, above the same blocks
@@ -134,7 +131,7 @@ def on_page_context(context, page, config, nav):
     import jupytext
 
     source = Path(page.file.abs_src_path)  # e.g. labs/02-backprop.ko.py
-    words = TEXT[page_lang(page.file.src_uri)]
+    words = TEXT[page_language(page.file.src_uri)]
     notebook = jupytext.read(source)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     _offer(page, source.stem + ".ipynb", jupytext.writes(notebook, fmt="ipynb"), "notebook", words["lab_notebook"])

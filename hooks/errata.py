@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from mdharness.pages import page_language  # noqa: E402
 
 MARKER = "<!-- errata -->"
 BOX = re.compile(r'^(?P<indent>[ \t]*)[!?]{3}\+?[ \t]+erratum[ \t]+"(?P<title>[^"]+)"[ \t]*$')
@@ -133,7 +137,6 @@ def render(errata: list[Erratum], lang: str, docs: Path) -> str:
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if MARKER not in markdown:
         return markdown
-    match = re.search(r"\.(ko|en)\.md$", page.file.src_uri)
-    lang = match.group(1) if match else "ko"
+    lang = page_language(page.file.src_uri)
     docs = Path(config.docs_dir)
     return markdown.replace(MARKER, render(collect(docs, lang), lang, docs))

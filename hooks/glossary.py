@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from mdharness.pages import page_language  # noqa: E402
 
 MARKER = "<!-- glossary -->"
 SKIP_TAGS = {"code", "pre", "a", "h1", "h2", "h3", "h4", "h5", "h6", "abbr", "script", "style", "svg",
@@ -106,10 +110,6 @@ def add_tooltips(content: str, entries, lang: str) -> str:
     return "".join(out)
 
 
-def _lang(page) -> str:
-    match = re.search(r"\.(ko|en)\.(md|py)$", page.file.src_uri)
-    return match.group(1) if match else "ko"
-
 
 def _entries(config):
     return load(str(Path(config.docs_dir) / "glossary.yml"))
@@ -117,11 +117,11 @@ def _entries(config):
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if MARKER in markdown:
-        markdown = markdown.replace(MARKER, table(_entries(config), _lang(page)))
+        markdown = markdown.replace(MARKER, table(_entries(config), page_language(page.file.src_uri)))
     return markdown
 
 
 def on_page_content(content: str, page, config, files) -> str:
     if page.file.src_uri.startswith("glossary.") or page.file.src_uri.startswith("labs/"):
         return content
-    return add_tooltips(content, _entries(config), _lang(page))
+    return add_tooltips(content, _entries(config), page_language(page.file.src_uri))

@@ -17,15 +17,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from mdharness.pages import page_language  # noqa: E402
 from mdharness.parse import ParseError, parse_page  # noqa: E402
 
 LABEL = {"ko": "이 블록은 실행하지 않습니다: {reason}", "en": "Not run here: {reason}"}
 CSS_CLASS = "nnref-skip"
 SKIP_COMMENT = re.compile(r"^[ \t]*<!--\s*skip\s*:")
-
-
-def _lang(src_uri: str) -> str:
-    return "en" if src_uri.endswith(".en.md") else "ko"
 
 
 def label_skips(markdown: str, lang: str) -> str:
@@ -64,4 +61,4 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     src = page.file.src_uri
     if not src.endswith(".md"):
         return markdown
-    return label_skips(markdown, _lang(src))
+    return label_skips(markdown, page_language(src))

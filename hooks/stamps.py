@@ -13,6 +13,7 @@ from pathlib import Path
 
 # the docs harness's own parser decides what counts as code: one parser for tests and build
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from mdharness.pages import page_language  # noqa: E402
 from mdharness.parse import ParseError, parse_page  # noqa: E402
 
 RECORD = Path(".cache") / "nnref" / "verified.json"
@@ -62,7 +63,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     src = page.file.src_uri
     if not src.endswith(".md"):
         return markdown
-    lang = "en" if src.endswith(".en.md") else "ko"
+    lang = page_language(src)
     try:
         has_code = bool(parse_page(markdown))
     except ParseError:  # the tests report it with its line; the stamp must not break the build

@@ -23,6 +23,7 @@ import nbformat
 import pytest
 from mdharness.compare import check_output, outputs_match
 from mdharness.export import PageCode, doctest_as_code, page_code
+from mdharness.pages import page_language
 from mdharness.parse import ParseError, parse_page
 from mdharness.uses import analyse, uses_from_above
 
@@ -69,7 +70,7 @@ def rel(path: Path) -> str:
 
 
 def code_of(page: Path) -> PageCode:
-    lang = "en" if page.name.endswith(".en.md") else "ko"
+    lang = page_language(page)
     return page_code(page.read_text(encoding="utf-8"), source=rel(page), lang=lang)
 
 

@@ -17,6 +17,16 @@ STRINGISH = {tokenize.STRING} | {
 PAGE_NAME = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2})\.(?P<ext>md|py)$")
 
 
+def page_language(path: str | Path) -> str:
+    """The language of a page or lab from its file name: ``x.en.md``/``x.en.py`` -> ``"en"``.
+
+    The one place that decides it (pairs, hooks, stamps, downloads); a file without a language
+    suffix belongs to the site's default language, Korean.
+    """
+    match = PAGE_NAME.match(Path(path).name)
+    return match["lang"] if match else "ko"
+
+
 def page_pairs(docs: Path, ext: str = "md") -> dict[str, dict[str, Path]]:
     """``{"02-backprop/chain-rule": {"ko": Path, "en": Path}}``; a file without a language suffix
     is listed under the language ``"?"``."""
