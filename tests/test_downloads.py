@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from mdharness.compare import check_output, outputs_match
+from mdharness.compare import NoiseTolerantChecker, check_output
 from mdharness.export import PageCode, doctest_as_code, page_code
 from mdharness.pages import page_language
 from mdharness.parse import ParseError, parse_page
@@ -160,10 +160,7 @@ def problems(page: Path, code: PageCode, result: subprocess.CompletedProcess, sc
             break  # this cell raised: reported below
         actual = printed[str(k)]
         if block.kind == "doctest":
-            checker = doctest.OutputChecker()
-            same = checker.check_output(cell.expected, actual, doctest.ELLIPSIS) or outputs_match(
-                cell.expected, actual, block.tolerance
-            )
+            same = NoiseTolerantChecker(block.tolerance).check_output(cell.expected, actual, doctest.ELLIPSIS)
             diff = None if same else f"expected:\n{cell.expected}printed:\n{actual}"
         else:
             diff = check_output(cell.expected, actual, block.tolerance, fromfile=f"expected ({rel(page)}:{block.expected_line})")

@@ -18,6 +18,7 @@ Trailing white space on each line and blank lines at either end never count.
 from __future__ import annotations
 
 import difflib
+import doctest
 import re
 from decimal import Decimal
 
@@ -119,3 +120,13 @@ def check_output(
     diff = difflib.unified_diff(want, shown, fromfile=fromfile, tofile=tofile, lineterm="")
     rule = "exactly" if tolerance == 0 else f"up to {tolerance} unit(s) in the last printed digit of a decimal"
     return "\n".join(diff) + f"\n(numbers compared {rule}; words and integers exactly)"
+
+
+class NoiseTolerantChecker(doctest.OutputChecker):
+    """Doctest output under the same rule as text blocks: doctest's own match, or the rule above."""
+
+    def __init__(self, tolerance: int = DEFAULT_TOLERANCE) -> None:
+        self.tolerance = tolerance
+
+    def check_output(self, want: str, got: str, optionflags: int) -> bool:
+        return super().check_output(want, got, optionflags) or outputs_match(want, got, self.tolerance)

@@ -17,7 +17,7 @@ import unittest
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from .compare import check_output, outputs_match
+from .compare import NoiseTolerantChecker, check_output
 from .figures import compare_figures
 from .parse import Block
 
@@ -150,7 +150,7 @@ class PageRun:
         test = parser.get_doctest(block.source, {}, self.path.name, str(self.path), block.source_line - 1)
         test.globs = self.namespace
         report = io.StringIO()
-        runner = doctest.DocTestRunner(checker=_NoiseTolerantChecker(block.tolerance), optionflags=doctest.ELLIPSIS)
+        runner = doctest.DocTestRunner(checker=NoiseTolerantChecker(block.tolerance), optionflags=doctest.ELLIPSIS)
         runner.run(test, out=report.write, clear_globs=False)
         if runner.failures == 0:
             return None
@@ -179,13 +179,3 @@ class PageRun:
             return None
         head = where(self.path, 1, self.root)
         return f"{head}: " + "; ".join(problems) + " (run `make figures`, look at the figure and commit it)"
-
-
-class _NoiseTolerantChecker(doctest.OutputChecker):
-    """Doctest output under the same rule as text blocks (see :mod:`.compare`)."""
-
-    def __init__(self, tolerance: int) -> None:
-        self.tolerance = tolerance
-
-    def check_output(self, want: str, got: str, optionflags: int) -> bool:
-        return super().check_output(want, got, optionflags) or outputs_match(want, got, self.tolerance)
