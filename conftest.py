@@ -1,12 +1,12 @@
-"""Collect every Markdown page under docs/ with Sybil (the harness lives in tests/mdharness), and
+"""Collect every Markdown page under docs/ with Sybil (the harness lives in src/nnref_docs), and
 record which pages passed, for the "verified" stamp the build puts on each page."""
 
 import os
 from pathlib import Path
 
 import pytest
-from mdharness.collect import make_sybil
-from mdharness.stamps import Recorder
+from nnref_docs.collect import make_sybil
+from nnref_docs.stamps import Recorder
 
 ROOT = Path(__file__).parent
 pytest_collect_file = make_sybil(ROOT).pytest()

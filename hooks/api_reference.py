@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 from functools import lru_cache
 from pathlib import Path
 
 import griffe
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from mdharness.pages import page_language  # noqa: E402
+from nnref_docs.pages import page_language
 
 MODULES = ("autograd", "scratch", "models", "data", "train")
 SRC = Path(__file__).resolve().parents[1] / "src"

@@ -2,7 +2,7 @@
 
 - A page with python blocks offers its code as ``<name>.<lang>.py`` (a script that runs alone)
   and ``<name>.<lang>.ipynb``, both made from the page's own blocks by
-  ``tests/mdharness/export.py`` (the harness's parser: the tests run exactly these scripts).
+  ``src/nnref_docs/export.py`` (the harness's parser: the tests run exactly these scripts).
 - A lab offers its notebook (``.ipynb``, converted from the jupytext source) and that source.
 - Above a block that reads names earlier blocks define, a note names them, with a button
   (``docs/assets/javascripts/copy-upto.js``) that copies the page's script up to that block.
@@ -16,13 +16,11 @@ from __future__ import annotations
 import html
 import logging
 import os
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from mdharness.export import page_code  # noqa: E402
-from mdharness.pages import page_language  # noqa: E402
-from mdharness.parse import ParseError, parse_page  # noqa: E402
+from nnref_docs.export import page_code
+from nnref_docs.pages import page_language
+from nnref_docs.parse import ParseError, parse_page
 
 log = logging.getLogger("mkdocs.hooks.downloads")
 

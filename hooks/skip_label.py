@@ -5,7 +5,7 @@ comment is invisible on the rendered page, so a reader would take the block for 
 every other one. This hook puts a small warning box right above each skipped block:
 "이 블록은 실행하지 않습니다: <reason>" on Korean pages, "Not run here: <reason>" on English ones.
 
-The harness's own parser (tests/mdharness/parse.py) decides which blocks are skipped, so the label
+The harness's own parser (src/nnref_docs/parse.py) decides which blocks are skipped, so the label
 and the test count can never disagree. The box goes above the skip comment, leaving the comment
 directly in front of its block for every later reader of the Markdown (the stamps hook among them).
 """
@@ -13,12 +13,9 @@ directly in front of its block for every later reader of the Markdown (the stamp
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from mdharness.pages import page_language  # noqa: E402
-from mdharness.parse import ParseError, parse_page  # noqa: E402
+from nnref_docs.pages import page_language
+from nnref_docs.parse import ParseError, parse_page
 
 LABEL = {"ko": "이 블록은 실행하지 않습니다: {reason}", "en": "Not run here: {reason}"}
 CSS_CLASS = "nnref-skip"

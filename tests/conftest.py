@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
-from sitebuild import build
+
+from nnref_docs.sitebuild import build
 
 ROOT = Path(__file__).resolve().parents[1]
 

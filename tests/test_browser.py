@@ -16,7 +16,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
-from sitebuild import base_path
+
+from nnref_docs.sitebuild import base_path
 
 pytestmark = pytest.mark.browser
 
@@ -281,8 +282,8 @@ def test_copy_up_to_here_copies_code_that_runs(browser, server, site, tmp_path):
     import subprocess
     import sys
 
-    from mdharness.compare import check_output
-    from mdharness.export import page_code
+    from nnref_docs.compare import check_output
+    from nnref_docs.export import page_code
 
     source = ROOT / "docs" / "02-backprop" / "chain-rule.ko.md"
     code = page_code(source.read_text(encoding="utf-8"), source="docs/02-backprop/chain-rule.ko.md", lang="ko")

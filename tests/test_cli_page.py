@@ -8,9 +8,9 @@ import shlex
 from pathlib import Path
 
 import pytest
-from mdharness.compare import lines_match
 
 from nnref.cli import main
+from nnref_docs.compare import lines_match
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "docs" / "06-training" / f"cli.{lang}.md" for lang in ("ko", "en")]

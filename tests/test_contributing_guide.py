@@ -6,8 +6,9 @@ import unittest
 from pathlib import Path
 
 import pytest
-from mdharness.parse import parse_page
-from mdharness.run import PageRun
+
+from nnref_docs.parse import parse_page
+from nnref_docs.run import PageRun
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDES = {lang: ROOT / "docs" / f"contributing.{lang}.md" for lang in ("ko", "en")}

@@ -5,7 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
-from mdharness.pages import code_blocks, comparable, mask_code, page_pairs
+
+from nnref_docs.pages import code_blocks, comparable, mask_code, page_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

@@ -1,10 +1,10 @@
 """The code a reader takes from a page runs alone and prints what the page shows.
 
 Every page with python blocks is offered as a script and a notebook (``hooks/downloads.py``, made
-by ``mdharness.export``). Here each page's script runs in a fresh interpreter (``python -I``: only
+by ``nnref_docs.export``). Here each page's script runs in a fresh interpreter (``python -I``: only
 installed packages, so ``nnref`` but not this repository's ``tests/`` or ``docs/``), in an empty
 working directory, two at a time; what each cell prints is compared with the page's output block
-by the harness's own rule (``mdharness.compare``). A script that stops or prints something else
+by the harness's own rule (``nnref_docs.compare``). A script that stops or prints something else
 fails with the page's file and the line of the block.
 """
 
@@ -21,13 +21,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from mdharness.compare import NoiseTolerantChecker, check_output
-from mdharness.export import PageCode, doctest_as_code, page_code
-from mdharness.pages import page_language
-from mdharness.parse import ParseError, parse_page
-from mdharness.uses import analyse, uses_from_above
 
 from nnref.cli import INSTALL_COMMAND
+from nnref_docs.compare import NoiseTolerantChecker, check_output
+from nnref_docs.export import PageCode, doctest_as_code, page_code
+from nnref_docs.pages import page_language
+from nnref_docs.parse import ParseError, parse_page
+from nnref_docs.uses import analyse, uses_from_above
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
-from sitebuild import base_path
+from nnref_docs.sitebuild import base_path
 
 BASE = base_path()
 

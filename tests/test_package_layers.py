@@ -86,3 +86,23 @@ def test_the_private_import_check_can_fail():
               "from nnref.scratch.conv import _pair, conv2d\n"
               "from .loop import _is_main\n")
     assert private_imports(source) == ["nnref.scratch.conv._pair", ".loop._is_main"]
+
+
+def test_the_docs_toolkit_and_nnref_stay_apart():
+    """``nnref`` never imports the docs toolkit; the toolkit imports nothing from tests/ or hooks/
+    (it is what they import), and from nnref only the install line it prints."""
+    toolkit = SRC.parent / "nnref_docs"
+    problems = [
+        f"{path.relative_to(SRC.parent)} imports {name}"
+        for path in sorted(SRC.rglob("*.py"))
+        for name in imports(path)
+        if name.split(".")[0] == "nnref_docs"
+    ]
+    for path in sorted(toolkit.rglob("*.py")):
+        for name in imports(path):
+            top = name.split(".")[0]
+            if top in {"tests", "hooks", "conftest", "sitebuild", "mdharness"} or (
+                top == "nnref" and name != "nnref.cli"
+            ):
+                problems.append(f"{path.relative_to(SRC.parent)} imports {name}")
+    assert not problems, "\n".join(problems)

@@ -9,9 +9,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from mdharness.pages import page_pairs
-from mdharness.parse import parse_page
-from sitebuild import build
+
+from nnref_docs.pages import page_pairs
+from nnref_docs.parse import parse_page
+from nnref_docs.sitebuild import build
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -144,7 +145,6 @@ def test_a_broken_internal_link_fails_the_strict_build(tmp_path):
     config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nnav:\n  - index.md\n")
     shutil.copytree(ROOT / "hooks", tmp_path / "hooks")
     shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
-    shutil.copytree(ROOT / "tests" / "mdharness", tmp_path / "tests" / "mdharness")  # used by hooks/stamps.py
     result = build(config, tmp_path / "site")
     assert result.returncode != 0
     assert "nowhere.md" in result.stderr and "not found among documentation files" in result.stderr

@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from mdharness.parse import parse_page
+
+from nnref_docs.parse import parse_page
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

@@ -22,9 +22,9 @@ import time
 from functools import partial
 from pathlib import Path
 
+from nnref_docs.sitebuild import base_path
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from sitebuild import base_path  # noqa: E402
 
 BUDGETS = {"suite_s": 180.0, "cold_build_s": 90.0, "page_bytes": 1.5e6}
 TYPICAL_PAGES = ["/", "/02-backprop/chain-rule/", "/en/04-cnn/convolution/", "/03-pytorch/optimizers/"]

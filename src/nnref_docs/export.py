@@ -48,7 +48,9 @@ TEXT = {
             "The code of [this page]({url}): every python block in order, with the output the page shows "
             "under each cell. Made by the site build from `{source}`."
         ),
-        "install": "It needs the `nnref` package. Without a clone of the repository, install it (with PyTorch, CPU build):",
+        "install": (
+            "It needs the `nnref` package. Without a clone of the repository, install it (with PyTorch, CPU build):"
+        ),
         "install_jupyter": "In a Jupyter notebook, run the same line with `%pip` in place of `pip`.",
     },
     "ko": {
@@ -163,7 +165,7 @@ def doctest_as_code(source: str) -> tuple[str, str]:
 
 
 def seed_code(torch_too: bool) -> str:
-    """What :func:`mdharness.run.seed_everything` does before a page runs, as a reader would write it."""
+    """What :func:`nnref_docs.run.seed_everything` does before a page runs, as a reader would write it."""
     lines = ["import random", "", "import numpy as np"]
     if torch_too:
         lines.append("import torch")

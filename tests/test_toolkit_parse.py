@@ -1,7 +1,8 @@
 """Unit tests of the page parser: what counts as a block, and what is refused."""
 
 import pytest
-from mdharness.parse import ParseError, fence_language, parse_page
+
+from nnref_docs.parse import ParseError, fence_language, parse_page
 
 
 def test_python_block_with_output():

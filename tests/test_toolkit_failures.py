@@ -25,7 +25,7 @@ def run_pages(tmp_path: Path, *names: str) -> subprocess.CompletedProcess:
         shutil.copy(FIXTURES / name, docs / name)
     (tmp_path / "conftest.py").write_text(
         "from pathlib import Path\n"
-        "from mdharness.collect import make_sybil\n"
+        "from nnref_docs.collect import make_sybil\n"
         "pytest_collect_file = make_sybil(Path(__file__).parent).pytest()\n"
     )
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider -rs\n")
@@ -73,7 +73,7 @@ def test_raising_block_is_reported_at_its_line(report):
     assert "docs/raises.md:10: the block raised ZeroDivisionError: division by zero" in text
     assert "docs/raises.md:11: halve(4)" in text  # the reader's line, not the harness's
     assert "docs/raises.md:5: return x / 0" in text
-    assert "mdharness" not in text
+    assert "nnref_docs" not in text
     assert summary(report, "raises.md") == ".F"
 
 

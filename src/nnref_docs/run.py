@@ -137,7 +137,7 @@ class PageRun:
         lines = [f"{here}: the block raised {type(error).__name__}: {error}"]
         for frame in page_frames:
             lines.append(f"  {where(self.path, frame.lineno, self.root)}: {frame.line}")
-        inner = [f for f in frames if f.filename != str(self.path) and "mdharness" not in f.filename][-1:]
+        inner = [f for f in frames if f.filename != str(self.path) and "nnref_docs" not in f.filename][-1:]
         for frame in inner:
             lines.append(f"  (inside {frame.filename}:{frame.lineno}: {frame.line})")
         if printed.strip():

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from .paths import MKDOCS_YML
 
 
 def build(config: Path, site: Path) -> subprocess.CompletedProcess:
@@ -29,5 +29,5 @@ def base_path() -> str:
         pass
 
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *args: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    config = yaml.load(MKDOCS_YML.read_text(encoding="utf-8"), Loader=Loader)
     return urlparse(config["site_url"]).path.rstrip("/")

@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import pytest
-from mdharness.compare import check_output, outputs_match
-from mdharness.figures import compare_figures
-from mdharness.parse import parse_page
-from mdharness.run import PageRun
+
+from nnref_docs.compare import check_output, outputs_match
+from nnref_docs.figures import compare_figures
+from nnref_docs.parse import parse_page
+from nnref_docs.run import PageRun
 
 
 @pytest.mark.parametrize(

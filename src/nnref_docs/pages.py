@@ -27,17 +27,23 @@ def page_language(path: str | Path) -> str:
     return match["lang"] if match else "ko"
 
 
+def page_key(rel: str | Path) -> str:
+    """What the two languages of a page share: ``02-backprop/chain-rule.ko.md`` -> ``02-backprop/chain-rule``."""
+    rel = Path(rel).as_posix()
+    match = PAGE_NAME.match(rel)
+    return match["stem"] if match else rel.rsplit(".", 1)[0]
+
+
 def page_pairs(docs: Path, ext: str = "md") -> dict[str, dict[str, Path]]:
     """``{"02-backprop/chain-rule": {"ko": Path, "en": Path}}``; a file without a language suffix
     is listed under the language ``"?"``."""
     pairs: dict[str, dict[str, Path]] = {}
     for path in sorted(docs.rglob(f"*.{ext}")):
-        if "assets" in path.relative_to(docs).parts:
+        rel = path.relative_to(docs)
+        if "assets" in rel.parts:
             continue
-        rel = path.relative_to(docs).as_posix()
-        match = PAGE_NAME.match(rel)
-        key, lang = (match["stem"], match["lang"]) if match else (rel.rsplit(".", 1)[0], "?")
-        pairs.setdefault(key, {})[lang] = path
+        lang = page_language(path) if PAGE_NAME.match(path.name) else "?"
+        pairs.setdefault(page_key(rel), {})[lang] = path
     return pairs
 
 

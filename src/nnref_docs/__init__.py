@@ -1,0 +1,22 @@
+"""The docs toolkit: how a page of the site is read, run, checked and turned into downloads.
+
+One folder to read to understand how a page is verified. The pytest plugin (``conftest.py``), the
+MkDocs hooks (``hooks/``) and the tools (``tools/``) all import from here; nothing here imports
+from ``tests/`` or ``hooks/``, and ``nnref`` never imports this package.
+
+- :mod:`.fences` the one fence scanner: which lines are fenced code, which are text.
+- :mod:`.parse` the executable blocks of a page and the harness directives.
+- :mod:`.compare` the output rule (one unit in the last printed digit) and the doctest checker.
+- :mod:`.run` runs a page's blocks in one namespace and words each failure as ``file:line``.
+- :mod:`.collect` plugs the parser and runner into Sybil, and so into pytest.
+- :mod:`.pages` the two languages of a page: pairing, language, the code that must match.
+- :mod:`.figures` compares figures by what they show.
+- :mod:`.export` a page's code as a script and a notebook (the downloads); :mod:`.uses` which
+  names a block takes from the blocks above it.
+- :mod:`.glossary`, :mod:`.errata`, :mod:`.stamps` the glossary, the errata page and the
+  "verified" stamp; :mod:`.sitebuild` builds the site as ``make build`` does; :mod:`.paths`.
+"""
+
+from .parse import Block, ParseError, parse_page
+
+__all__ = ["Block", "ParseError", "parse_page"]
