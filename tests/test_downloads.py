@@ -1,11 +1,19 @@
 """The code a reader takes from a page runs alone and prints what the page shows.
 
 Every page with python blocks is offered as a script and a notebook (``hooks/downloads.py``, made
-by ``nnref_docs.export``). Here each page's script runs in a fresh interpreter (``python -I``: only
-installed packages, so ``nnref`` but not this repository's ``tests/`` or ``docs/``), in an empty
-working directory, two at a time; what each cell prints is compared with the page's output block
-by the harness's own rule (``nnref_docs.compare``). A script that stops or prints something else
-fails with the page's file and the line of the block.
+by ``nnref_docs.export`` from the blocks the parser finds). The docs run already proves most of it:
+each page runs in a fresh process of its own (``nnref_docs.isolate``: ``python -I``, an empty
+working directory, nothing left over from another page), block after block in one namespace, after
+the same seeds the script's first cell sets. What is left to check is what the script does
+differently from that run, and that is checked here on every page, without running them again:
+
+- the cells the script does not run (skipped blocks, blocks that read the page's own ``__file__``)
+  give no name to a cell that runs;
+- the script's seed cell seeds the generators as the harness does;
+- a ``>>>`` session turned into code prints what the session shows.
+
+A few pages' scripts also run end to end as a reader runs them, in a fresh interpreter, with what
+each cell prints compared with the page by the harness's own rule (``nnref_docs.compare``).
 """
 
 from __future__ import annotations
@@ -13,25 +21,26 @@ from __future__ import annotations
 import doctest
 import json
 import os
+import random
 import re
 import subprocess
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 from nnref.cli import INSTALL_COMMAND
 from nnref_docs.compare import NoiseTolerantChecker, check_output
-from nnref_docs.export import PageCode, doctest_as_code, page_code
+from nnref_docs.export import PageCode, doctest_as_code, page_code, seed_code
 from nnref_docs.pages import page_language
 from nnref_docs.parse import ParseError, parse_page
+from nnref_docs.run import seed_everything
 from nnref_docs.uses import analyse, uses_from_above
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-WORKERS = 2
 
 
 def has_code(page: Path) -> bool:
@@ -42,6 +51,8 @@ def has_code(page: Path) -> bool:
 
 
 PAGES = [p for p in sorted(DOCS.rglob("*.md")) if "assets" not in p.parts and has_code(p)]
+# run end to end as a reader runs them: NumPy only, PyTorch with a figure, a training loop
+END_TO_END = ["02-backprop/chain-rule.ko.md", "03-pytorch/losses.en.md", "06-training/loop.ko.md"]
 MARK = "\x1fnnref-cell {}\x1f"
 
 # Runs the script file chunk by chunk (every line of it, in order, in one namespace) and prints a
@@ -84,63 +95,15 @@ def chunks(code: PageCode) -> list[tuple[int, int]]:
     return ranges
 
 
-# Importing torch costs seconds, 94 times over. A server imports numpy and torch once, in a fresh
-# isolated interpreter (``python -I``, empty working directory), and forks a child for each script:
-# the child runs the script in a new namespace, so a name the script does not define or import still
-# fails, while the modules a fresh `import torch` would load anyway are already in memory.
-SERVER = r"""
-import json, os, signal, sys
-import numpy, torch  # noqa: F401 - preloaded for the children, never used here
-DRIVER = sys.argv[1]
-for line in sys.stdin:
-    job = json.loads(line)
-    pid = os.fork()
-    if pid == 0:
-        signal.alarm(600)
-        os.chdir(job["cwd"])
-        for fd, name in ((1, "out"), (2, "err")):
-            os.dup2(os.open(job[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
-        sys.argv = ["-c", job["script"], job["chunks"]]
-        status = 0
-        try:
-            exec(compile(DRIVER, "<driver>", "exec"), {"__name__": "__main__"})
-        except SystemExit as stop:
-            status = stop.code if isinstance(stop.code, int) else 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(status)
-    _, wait_status = os.waitpid(pid, 0)
-    print(os.waitstatus_to_exitcode(wait_status), flush=True)
-"""
-
-
-class ScriptServer:
-    """One preloaded interpreter that runs scripts one after another (see SERVER)."""
-
-    def __init__(self, home: Path) -> None:
-        home.mkdir(parents=True, exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-        env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="Agg")
-        self.process = subprocess.Popen(
-            [sys.executable, "-I", "-c", SERVER, DRIVER],
-            cwd=home, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        )
-
-    def run(self, code: PageCode, script: Path, workdir: Path) -> subprocess.CompletedProcess:
-        script.write_text(code.script, encoding="utf-8")
-        workdir.mkdir(parents=True, exist_ok=True)
-        out, err = workdir.parent / f"{workdir.name}.out", workdir.parent / f"{workdir.name}.err"
-        job = {"script": str(script), "chunks": json.dumps(chunks(code)), "cwd": str(workdir), "out": str(out), "err": str(err)}
-        self.process.stdin.write(json.dumps(job) + "\n")
-        self.process.stdin.flush()
-        status = int(self.process.stdout.readline() or -1)
-        return subprocess.CompletedProcess(
-            [str(script)], status, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
-        )
-
-    def close(self) -> None:
-        self.process.stdin.close()
-        self.process.wait(timeout=60)
+def run_script(code: PageCode, script: Path, workdir: Path) -> subprocess.CompletedProcess:
+    """The script in a fresh interpreter (``python -I``: installed packages only), in an empty folder."""
+    script.write_text(code.script, encoding="utf-8")
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")} | {"MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [sys.executable, "-I", "-c", DRIVER, str(script), json.dumps(chunks(code))],
+        cwd=workdir, env=env, capture_output=True, text=True, timeout=600,
+    )
 
 
 def problems(page: Path, code: PageCode, result: subprocess.CompletedProcess, script: Path) -> list[str]:
@@ -187,47 +150,75 @@ def _failure(page: Path, code: PageCode, result, script: Path, printed: dict[str
     return f"{head}: {lines[-1] if lines else f'exit status {result.returncode}'}\n" + "\n".join(lines[-12:])
 
 
-_SERVERS: dict[int, ScriptServer] = {}
+def names_from_cells_that_do_not_run(code: PageCode) -> list[str]:
+    """Each running cell that reads a name only a non-running cell above it binds, as ``page:line``."""
+    found = []
+    bound_by_running: set[str] = set()
+    bound_elsewhere: set[str] = set()
+    for cell in code.cells:
+        try:
+            reads, binds = analyse(cell.code)
+        except SyntaxError:  # the harness reports it at its line
+            continue
+        if not cell.runs:
+            bound_elsewhere |= binds
+            continue
+        missing = [name for name in reads if name in bound_elsewhere - bound_by_running]
+        if missing and cell.block is not None:
+            found.append(f"line {cell.block.line} reads {', '.join(missing)}, bound only by a block the script does not run")
+        bound_by_running |= binds
+    return found
 
 
-def check_page(page: Path, scratch: Path) -> list[str]:
-    import threading
-
-    me = threading.get_ident()
-    if me not in _SERVERS:  # one server per worker thread, started on its first page
-        _SERVERS[me] = ScriptServer(scratch / f"home-{me}")
-    server = _SERVERS[me]
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_the_script_runs_what_the_page_ran(page):
     code = code_of(page)
-    name = page.relative_to(DOCS).as_posix().replace("/", "--").removesuffix(".md")
-    script = scratch / f"{name}.py"
-    result = server.run(code, script, scratch / name)
-    if result.returncode == -14:  # SIGALRM: the child's 600 s alarm
-        return [f"{rel(page)}:1: the page's script ran longer than 600 s"]
-    return problems(page, code, result, script)
+    found = names_from_cells_that_do_not_run(code)
+    assert not found, f"{rel(page)}: " + "; ".join(found)
+    ran = [b.line for b in parse_page(page.read_text(encoding="utf-8")) if b.skip_reason is None]
+    scripted = [c.block.line for c in code.block_cells() if c.runs]
+    left_out = [c for c in code.block_cells() if not c.runs and c.block.skip_reason is None]
+    assert sorted(scripted + [c.block.line for c in left_out]) == ran
+    for cell in left_out:  # only a block that checks the page's own Markdown stays out
+        assert "__file__" in analyse(cell.code)[0], f"{rel(page)}:{cell.block.line}"
 
 
-@pytest.fixture(scope="module")
-def script_runs(request, tmp_path_factory) -> dict[Path, Future]:
-    """Starts the scripts of the selected pages, two at a time; each test waits for its own."""
-    selected = [
-        item.callspec.params["page"]
-        for item in request.session.items
-        if getattr(item, "originalname", None) == "test_page_script_runs_alone"
+def test_a_name_from_a_block_the_script_does_not_run_is_caught():
+    text = (
+        "```python\nsource = open(__file__).read()\n```\n\n"
+        "```python\nprint(len(source) > 0)\n```\n\n```text\nTrue\n```\n"
+    )
+    code = page_code(text, source="docs/self.en.md", lang="en")
+    assert names_from_cells_that_do_not_run(code) == [
+        "line 5 reads source, bound only by a block the script does not run"
     ]
-    scratch = tmp_path_factory.mktemp("scripts")
-    pool = ThreadPoolExecutor(max_workers=WORKERS)
-    futures = {page: pool.submit(check_page, page, scratch) for page in selected}
-    yield futures
-    pool.shutdown(cancel_futures=True)
-    for server in _SERVERS.values():
-        server.close()
-    _SERVERS.clear()
+
+
+@pytest.mark.parametrize("torch_too", [False, True])
+def test_the_seed_cell_seeds_as_the_harness_does(torch_too):
+    import torch
+
+    threads = torch.get_num_threads()
+    try:
+        def draws():
+            return random.random(), float(np.random.rand()), float(torch.rand(1)) if torch_too else None
+
+        seed_everything(torch_too=torch_too)
+        by_harness = draws()
+        random.seed(99), np.random.seed(99), torch.manual_seed(99)
+        exec(seed_code(torch_too=torch_too), {})
+        assert draws() == by_harness
+    finally:
+        torch.set_num_threads(threads)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
-def test_page_script_runs_alone(page, script_runs):
-    found = script_runs[page].result()
+@pytest.mark.parametrize("name", END_TO_END)
+def test_page_script_runs_alone(name, tmp_path):
+    page = DOCS / name
+    code = code_of(page)
+    script = tmp_path / "page.py"
+    found = problems(page, code, run_script(code, script, tmp_path / "work"), script)
     assert not found, "\n\n".join(found)
 
 
@@ -360,15 +351,7 @@ def test_a_script_that_cannot_run_alone_fails_at_the_pages_block(tmp_path):
     )
     code = page_code(page.read_text(encoding="utf-8"), source="docs/broken.en.md", lang="en")
     script = tmp_path / "broken.py"
-    server = ScriptServer(tmp_path / "home")
-    try:
-        result = server.run(code, script, tmp_path / "work")
-        # the namespace is fresh for each script: names of the one before do not leak in
-        again = server.run(page_code("```python\nprint(value)\n```\n", source="docs/next.en.md", lang="en"),
-                           tmp_path / "next.py", tmp_path / "work2")
-    finally:
-        server.close()
-    assert "NameError: name 'value' is not defined" in again.stderr and again.returncode == 3
+    result = run_script(code, script, tmp_path / "work")
     found = problems(ROOT / "docs" / "broken.en.md", code, result, script)
     assert len(found) == 2, found
     assert found[0].startswith("docs/broken.en.md:3: run alone, the page's script prints something else")

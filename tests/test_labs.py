@@ -1,4 +1,5 @@
-"""Every lab notebook runs top to bottom in a real Jupyter kernel, as a reader would run it."""
+"""Every lab runs top to bottom, each in a fresh process like a new kernel, and one lab runs in a
+real Jupyter kernel, as a reader opens it."""
 
 from pathlib import Path
 
@@ -6,22 +7,51 @@ import jupytext
 import pytest
 from nbclient import NotebookClient
 
+from nnref_docs.isolate import shared_server
+from nnref_docs.labs import code_cells, lab_blocks
+
 ROOT = Path(__file__).resolve().parents[1]
 LABS = sorted((ROOT / "docs" / "labs").glob("*.py"))
 
 
 @pytest.mark.parametrize("path", LABS, ids=lambda p: p.name)
-def test_lab_runs_top_to_bottom(path, tmp_path):
+def test_lab_runs_top_to_bottom(path):
+    blocks = lab_blocks(path)
+    assert blocks, f"{path.name} has no code"
+    server = shared_server()
+    server.open(path, ROOT)
+    try:
+        for block in blocks:
+            message = server.run_block(block)
+            assert message is None, message
+    finally:
+        server.finish()
+
+
+def test_a_lab_runs_in_a_jupyter_kernel(tmp_path):
+    """The notebook a reader opens (Jupytext's cells, a real kernel, the kernel's own defaults)."""
+    path = ROOT / "docs" / "labs" / "05-sequences.en.py"
     notebook = jupytext.read(path)
-    client = NotebookClient(
-        notebook,
-        timeout=120,
-        kernel_name="python3",
-        allow_errors=False,
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", allow_errors=False,
         resources={"metadata": {"path": str(tmp_path)}},  # the kernel's working directory
-    )
-    client.execute()
-    code_cells = [c for c in notebook.cells if c.cell_type == "code"]
-    assert code_cells, f"{path.name} has no code"
-    errors = [o for c in code_cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors
+    ).execute()
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert len(code) == len(lab_blocks(path)) > 3
+    assert not [o for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def test_a_failing_cell_is_reported_at_its_line(tmp_path):
+    lab = tmp_path / "lab.en.py"
+    lab.write_text("# %% [markdown]\n# # Lab\n\n# %%\nx = 1\n\n# %%\nassert x == 2, 'x is not 2'\n", encoding="utf-8")
+    assert [b.line for b in lab_blocks(lab)] == [4, 7]
+    assert code_cells(lab) == ["x = 1", "assert x == 2, 'x is not 2'"]
+    server = shared_server()
+    server.open(lab, tmp_path)
+    try:
+        first, second = (server.run_block(block) for block in lab_blocks(lab))
+    finally:
+        server.finish()
+    assert first is None
+    assert second.startswith("lab.en.py:7: the block raised AssertionError: x is not 2"), second
+    assert "lab.en.py:8: assert x == 2" in second

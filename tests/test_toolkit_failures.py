@@ -3,7 +3,7 @@
 All fixture pages in tests/fixtures/pages are copied into one throw-away project under docs/ and
 run with pytest in one subprocess, exactly as `make test` runs the real pages; each test then reads
 its page's part of the report. One run keeps this file fast, and shows that a failing page does not
-disturb its neighbours (each page gets a fresh namespace).
+disturb its neighbours (each page runs in a fresh process, nnref_docs.isolate).
 """
 
 import os
@@ -131,5 +131,18 @@ def test_output_directives(report):
     assert "docs/directive_without_reason.md:3: write <!-- output: exact --> or" in report
 
 
+def test_each_page_starts_from_a_clean_process(report):
+    # leaks_a sets a default dtype, print options and a module attribute; leaks_b runs after it
+    assert summary(report, "leaks_a.md") == "."
+    assert summary(report, "leaks_b.md") == "."
+
+
+def test_a_page_that_ends_its_process_fails_there_and_after(report):
+    assert summary(report, "exits.md") == ".FF"
+    text = section(report, "exits.md")
+    assert "docs/exits.md:7: the page's process ended with exit status 3" in text
+    assert "docs/exits.md:12: the page's process is gone: an earlier block ended it" in text
+
+
 def test_totals(report):
-    assert report.rstrip().splitlines()[-1].startswith("=") and "12 failed, 12 passed, 1 skipped" in report
+    assert report.rstrip().splitlines()[-1].startswith("=") and "14 failed, 15 passed, 1 skipped" in report

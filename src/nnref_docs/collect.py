@@ -1,4 +1,5 @@
-"""Sybil glue: turn :func:`parse_page` blocks into Sybil regions, one namespace per page."""
+"""Sybil glue: turn :func:`parse_page` blocks into Sybil regions, each page run in a process of
+its own (:mod:`.isolate`), its blocks in page order in one namespace."""
 
 from __future__ import annotations
 
@@ -7,22 +8,23 @@ from pathlib import Path
 
 from sybil import Document, Example, Region, Sybil
 
+from .isolate import PageGone, shared_server
 from .parse import ParseError, parse_page
-from .run import PageRun, where
-
-_RUNS: dict[str, PageRun] = {}
-
-
-def _page_run(example: Example) -> PageRun:
-    return _RUNS[example.path]
+from .run import where
 
 
 def _evaluate_block(example: Example) -> str | None:
-    return _page_run(example).run_block(example.parsed)
+    try:
+        return shared_server().run_block(example.parsed)
+    except PageGone as gone:
+        return f"{where(example.path, example.parsed.line)}: {gone}"
 
 
 def _evaluate_figures(example: Example) -> str | None:
-    return _page_run(example).check_figures()
+    try:
+        return shared_server().check_figures()
+    except PageGone as gone:
+        return f"{where(example.path, 1)}: {gone}"
 
 
 class MarkdownPageParser:
@@ -32,7 +34,6 @@ class MarkdownPageParser:
         self.root = root
 
     def __call__(self, document: Document) -> Iterable[Region]:
-        _RUNS[document.path] = PageRun(Path(document.path), self.root)
         try:
             blocks = parse_page(document.text)
         except ParseError as error:
@@ -56,10 +57,10 @@ def _line_offset(text: str, line: int) -> int:
 
 def make_sybil(root: Path, path: str = "docs", patterns: tuple[str, ...] = ("*.md",)) -> Sybil:
     def setup(namespace: dict) -> None:
-        _RUNS[namespace["__file__"]].setup(namespace)
+        shared_server().open(Path(namespace["__file__"]), root)
 
     def teardown(namespace: dict) -> None:
-        _RUNS[namespace["__file__"]].teardown(namespace)
+        shared_server().finish()
 
     return Sybil(
         parsers=[MarkdownPageParser(root)],

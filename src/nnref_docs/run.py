@@ -61,7 +61,7 @@ class PageRun:
     """State for one page: its namespace, its scratch directory, the figures it wrote."""
 
     def __init__(self, path: Path, root: Path) -> None:
-        self.path = Path(path)
+        self.path = Path(path).resolve()
         self.root = root
         self.namespace: dict = {}
         self.workdir: Path | None = None

@@ -1,0 +1,242 @@
+"""Run each page in a process of its own, as a reader's ``python page.py`` would, without paying
+for ``import torch`` once per page.
+
+A :class:`PageServer` is one interpreter started with ``python -I`` (installed packages only, so
+``nnref`` and this toolkit, but not ``tests/`` or ``docs/``) in an empty folder. It imports NumPy,
+PyTorch and Matplotlib once, then forks a child for each page. The child runs the page's blocks
+one at a time, in one fresh namespace, with :class:`.run.PageRun`, and answers each request with
+the runner's message. What one page imports, patches or sets globally (a default dtype, print
+options, a seed) dies with its child, so a page passes only if it runs from a clean start: the
+test of the page and the test of its downloadable script are one run.
+
+The protocol is one JSON line per request and one per answer over the server's stdin/stdout,
+strictly in turn (a request is written only after the answer to the previous one), so the
+server never reads a line meant for a child.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .parse import Block
+
+BLOCK_TIMEOUT_S = 600
+
+SERVER = r"""
+import json, os, sys
+from nnref_docs.isolate import serve_page, warm_up
+warm_up()
+for line in sys.stdin:
+    job = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            status = serve_page(job)
+        finally:
+            os._exit(status)
+    _, wait_status = os.waitpid(pid, 0)
+    print(json.dumps({"exit": os.waitstatus_to_exitcode(wait_status)}), flush=True)
+"""
+
+
+def warm_up() -> None:
+    """Import, once in the server, what the pages import, and pay the costs a process pays on first
+    use (torch.optim pulls in torch._dynamo: 1.3 s; Matplotlib loads its fonts on the first figure).
+
+    The children start from here: nothing of this is in a page's namespace, every page seeds its
+    generators itself, and PyTorch runs single-threaded meanwhile so that no thread pool exists
+    before the fork; the thread count is then put back as it was.
+    """
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy  # noqa: F401
+    import torch
+
+    import nnref.autograd
+    import nnref.cli
+    import nnref.data
+    import nnref.models
+    import nnref.scratch
+    import nnref.train  # noqa: F401
+
+    from . import compare, figures, run  # noqa: F401
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        nn = torch.nn
+        model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Flatten(), nn.Linear(8, 2))
+        lstm = nn.LSTM(2, 3, batch_first=True)
+        for optimizer in (torch.optim.Adam(model.parameters()), torch.optim.SGD(lstm.parameters(), lr=0.1)):
+            loss = model(torch.zeros(1, 1, 4, 4)).sum() + lstm(torch.zeros(1, 2, 2))[0].sum()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(4, 2)), batch_size=2)
+        list(loader)
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [0, 1], label="x")
+        ax.legend()
+        ax.set_title("warm-up")
+        for fmt in ("svg", "png"):
+            fig.savefig(io.BytesIO(), format=fmt)
+        plt.close("all")
+    finally:
+        torch.set_num_threads(threads)
+
+
+def serve_page(job: dict) -> int:
+    """In the forked child: run one page's requests until ``end``. Returns the exit status."""
+    import signal
+    import unittest
+
+    from .run import PageRun, where
+
+    answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # whatever writes to fd 1 from C (or prints outside a block) must not reach the protocol
+    sys.stdout = sys.stderr
+
+    def answer(**message) -> None:
+        answers.write(json.dumps(message) + "\n")
+        answers.flush()
+
+    def too_long(signum, frame):
+        raise TimeoutError(f"the block ran longer than {BLOCK_TIMEOUT_S} s")
+
+    signal.signal(signal.SIGALRM, too_long)
+    run = PageRun(Path(job["path"]), Path(job["root"]))
+    run.setup({})
+    answer(ready=True)
+    try:
+        for line in sys.stdin:
+            request = json.loads(line)
+            if request["op"] == "end":
+                break
+            signal.alarm(BLOCK_TIMEOUT_S)
+            try:
+                if request["op"] == "block":
+                    message = run.run_block(Block(**request["block"]))
+                else:
+                    message = run.check_figures()
+            except unittest.SkipTest as skip:
+                answer(skip=str(skip))
+                continue
+            except BaseException as error:  # noqa: BLE001 - SystemExit from a page, a timeout: reported
+                line = request["block"]["line"] if request["op"] == "block" else 1
+                stopped = f"{type(error).__name__}: {error}"
+                message = f"{where(run.path, line, run.root)}: the block stopped the page: {stopped}"
+            finally:
+                signal.alarm(0)
+            answer(message=message)
+    finally:
+        run.teardown(run.namespace)
+    answer(bye=True)
+    return 0
+
+
+_SHARED: PageServer | None = None
+
+
+def shared_server() -> PageServer:
+    """This process's page server (one per pytest worker), started when first asked for."""
+    global _SHARED
+    if _SHARED is None:
+        import atexit
+
+        _SHARED = PageServer()
+        atexit.register(_SHARED.close)
+    return _SHARED
+
+
+class PageGone(RuntimeError):
+    """The page's process ended before answering (a crash, ``os._exit``, a signal)."""
+
+
+class PageServer:
+    """The preloaded interpreter; :meth:`open` a page, send it blocks, :meth:`close` it."""
+
+    def __init__(self) -> None:
+        self.home = Path(tempfile.mkdtemp(prefix="nnref-pages-"))
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        env["MPLBACKEND"] = "Agg"
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-c", SERVER],
+            cwd=self.home,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        self.page: str | None = None
+
+    def _send(self, **request) -> dict:
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        return self._receive()
+
+    def _receive(self) -> dict:
+        line = self.process.stdout.readline()
+        if not line:
+            raise PageGone("the page server is gone")
+        message = json.loads(line)
+        if "exit" in message:  # the child ended without answering
+            self.page = None
+            status = message["exit"]
+            raise PageGone(f"the page's process ended with exit status {status} (os._exit, a crash or a signal)")
+        return message
+
+    def open(self, path: Path, root: Path) -> None:
+        if self.page is not None:
+            self.finish()
+        self.page = str(Path(path).resolve())
+        self._send(path=self.page, root=str(Path(root).resolve()))
+
+    def run_block(self, block: Block) -> str | None:
+        """The runner's message for ``block`` (``None``: it passed); raises SkipTest for a skip."""
+        if self.page is None:
+            raise PageGone("the page's process is gone: an earlier block ended it")
+        answer = self._send(op="block", block=dataclasses.asdict(block))
+        if "skip" in answer:
+            import unittest
+
+            raise unittest.SkipTest(answer["skip"])
+        return answer["message"]
+
+    def check_figures(self) -> str | None:
+        if self.page is None:
+            raise PageGone("the page's process is gone: an earlier block ended it")
+        return self._send(op="figures")["message"]
+
+    def finish(self) -> None:
+        """End the current page: its child tears down (closes figures, removes its folder) and exits."""
+        if self.page is None:
+            return
+        self._send(op="end")  # answered by "bye"
+        self.page = None
+        exit_line = json.loads(self.process.stdout.readline() or '{"exit": -1}')
+        if exit_line.get("exit") not in (0, None):
+            raise PageGone(f"the page's process exited with status {exit_line['exit']} after the page ended")
+
+    def close(self) -> None:
+        try:
+            self.finish()
+        except PageGone:
+            pass
+        if self.process.stdin:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
