@@ -16,9 +16,9 @@ $(STAMP): pyproject.toml constraints.txt
 serve: $(STAMP)  ## serve the site at http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve
 
-# every core: one xdist worker per core, each page (file) on one worker so its blocks run in order
+# every core: one xdist worker per core; the units of work and their order: conftest.py
 test: $(STAMP)  ## the whole test suite: nnref, every docs page, the docs machinery
-	$(BIN)/pytest -n auto --dist loadfile
+	$(BIN)/pytest -n auto --dist loadscope
 
 # the code paths an older or different CPU takes: a page must print the same there
 # and torch with its default number of threads, as a reader runs it
@@ -26,7 +26,7 @@ PORTABLE := ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE ONEDNN_MAX_CPU_ISA=S
 	NNREF_TORCH_THREADS=default
 
 test-portable: $(STAMP)  ## the docs again on another CPU's kernel paths and torch's default thread count
-	$(PORTABLE) $(BIN)/pytest docs
+	$(PORTABLE) $(BIN)/pytest -n auto --dist loadscope docs
 
 build: $(STAMP)  ## the static site in site/, warnings are errors
 	$(BIN)/mkdocs build --strict

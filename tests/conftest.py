@@ -1,33 +1,60 @@
-"""Fixtures shared by the tests of the built site."""
+"""Fixtures shared by the tests of the built site, and when the site gets built.
+
+The site is built once per test run, in the background, as soon as collection shows that some
+test needs it: a thread of one process (the first xdist worker, or the only process) runs
+``mkdocs build --strict`` under a file lock while the tests that do not need the site run. A test
+that asks for ``site`` takes the same lock, so it waits for the build only if the build is not
+done yet, and every worker reuses the same folder.
+"""
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
+from nnref_docs.paths import MKDOCS_YML
 from nnref_docs.sitebuild import build
 
-ROOT = Path(__file__).resolve().parents[1]
+
+def shared_dir(config: pytest.Config) -> Path:
+    """A folder every xdist worker of this run sees (the run's basetemp; a worker's is one below)."""
+    base = config._tmp_path_factory.getbasetemp()  # noqa: SLF001 - the fixture's factory, from a hook
+    return base.parent if hasattr(config, "workerinput") else base
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory, request) -> Path:
-    """The whole site, built once per test run with --strict (or NNREF_SITE: one already built).
-
-    Under pytest-xdist every worker asks for it; the first one builds it into a folder all
-    workers share, under a file lock, and the others wait for it and reuse it.
-    """
-    if os.environ.get("NNREF_SITE"):
-        return Path(os.environ["NNREF_SITE"])
-    shared = tmp_path_factory.getbasetemp()
-    if hasattr(request.config, "workerinput"):  # an xdist worker: its basetemp is one per worker
-        shared = shared.parent
+def build_once(shared: Path) -> Path:
+    """Build the site into ``shared/site`` unless this run already did (or already failed)."""
     site, failure = shared / "site", shared / "site-build-failed.txt"
     with FileLock(str(shared / "site.lock")):
         if not (site / "index.html").exists() and not failure.exists():
-            result = build(ROOT / "mkdocs.yml", site)
+            result = build(MKDOCS_YML, site)
             if result.returncode != 0:
                 failure.write_text(result.stderr[-4000:], encoding="utf-8")
     assert not failure.exists(), failure.read_text(encoding="utf-8")
     return site
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if os.environ.get("NNREF_SITE") or not any("site" in item.fixturenames for item in session.items):
+        return
+    worker = getattr(session.config, "workerinput", {}).get("workerid", "gw0")
+    if worker == "gw0":  # one builder per run; the thread only waits on the mkdocs subprocess
+        shared = shared_dir(session.config)
+        threading.Thread(target=lambda: _quietly(build_once, shared), daemon=True).start()
+
+
+def _quietly(function, *args) -> None:
+    try:
+        function(*args)
+    except AssertionError:  # a failed build is reported by the tests that need the site
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(request) -> Path:
+    """The whole site, built once per test run with --strict (or NNREF_SITE: one already built)."""
+    if os.environ.get("NNREF_SITE"):
+        return Path(os.environ["NNREF_SITE"])
+    return build_once(shared_dir(request.config))

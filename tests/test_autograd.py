@@ -187,18 +187,19 @@ def moons_accuracy_run(seed, max_steps=100):
     return None
 
 
-@pytest.mark.slow  # ~8 s of CPU: 83 training steps of ~64,000 scalar nodes each
+@pytest.mark.slow  # ~2 s of CPU: 16 training steps of ~64,000 scalar nodes each
 def test_default_mlp_solves_micrograd_moons_demo():
     """The default MLP (tanh, U(-1, 1) weights) reaches 100% training accuracy on micrograd's moons
-    demo for seeds 0, 1, 2 within its 100 steps (measured: steps 16, 37, 30; over 30 seeds all
-    reach it, the last at step 60). The old fan-in-scaled init stopped at 93%, 99%, 91%."""
+    demo within its 100 steps: seed 0 at step 16 (measured once for seeds 0-29: all reach it, the
+    last at step 60; the old fan-in-scaled init stopped at 93%, 99%, 91% for seeds 0, 1, 2). One
+    seed keeps the suite fast; the step number has a wide margin below 100."""
     gc.disable()  # each step's graph is ~10^5 closures in cycles; the cyclic GC rescanning them
     try:  # while the graph grows costs several times the training itself
-        steps = [moons_accuracy_run(seed) for seed in (0, 1, 2)]
+        step = moons_accuracy_run(seed=0)
     finally:
         gc.enable()
         gc.collect()
-    assert all(s is not None for s in steps), steps
+    assert step is not None and step <= 50, step
 
 
 def test_to_mermaid_is_deterministic_and_complete():

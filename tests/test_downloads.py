@@ -51,8 +51,8 @@ def has_code(page: Path) -> bool:
 
 
 PAGES = [p for p in sorted(DOCS.rglob("*.md")) if "assets" not in p.parts and has_code(p)]
-# run end to end as a reader runs them: NumPy only, PyTorch with a figure, a training loop
-END_TO_END = ["02-backprop/chain-rule.ko.md", "03-pytorch/losses.en.md", "06-training/loop.ko.md"]
+# run end to end as a reader runs them: a NumPy-only page, a PyTorch page with a training loop and a figure
+END_TO_END = ["02-backprop/chain-rule.ko.md", "03-pytorch/losses.en.md"]
 MARK = "\x1fnnref-cell {}\x1f"
 
 # Runs the script file chunk by chunk (every line of it, in order, in one namespace) and prints a
