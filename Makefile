@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test test-portable build bench figures lint freeze clean
+.PHONY: serve test test-portable check build bench figures lint format freeze clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ PORTABLE := ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE ONEDNN_MAX_CPU_ISA=S
 test-portable: $(STAMP)  ## the docs again on another CPU's kernel paths and torch's default thread count
 	$(PORTABLE) $(BIN)/pytest -n auto --dist loadscope docs
 
+# one page pair, everything about it, in seconds: make check PAGE=docs/03-pytorch/optimizers.ko.md
+check: $(STAMP)  ## both languages of PAGE: parse, same code, run, glossary, links, nav
+	@test -n "$(PAGE)" || { echo "usage: make check PAGE=docs/<chapter>/<page>.ko.md (or .en.md, or <chapter>/<page>)"; exit 2; }
+	$(BIN)/python -m nnref_docs.check $(PAGE)
+
 build: $(STAMP)  ## the static site in site/, warnings are errors
 	$(BIN)/mkdocs build --strict
 
@@ -37,8 +42,14 @@ figures: $(STAMP)  ## rewrite the figures that pages generate (then review the d
 bench: $(STAMP)  ## time the suite, each chapter, cold and warm builds, page weight
 	$(BIN)/python tools/bench.py
 
-lint: $(STAMP)
-	$(BIN)/ruff check src tests hooks tools
+LINTED := src tests hooks tools
+lint: $(STAMP)  ## ruff's rules and ruff's formatting (make format applies the formatting)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+format: $(STAMP)  ## format the code with ruff (the suite checks it)
+	$(BIN)/ruff format $(LINTED)
+	$(BIN)/ruff check --fix --select I $(LINTED)
 
 freeze: $(STAMP)  ## rewrite constraints.txt from the current venv
 	{ head -2 constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^nnref' | sed 's/+cpu//'; } > constraints.new && mv constraints.new constraints.txt

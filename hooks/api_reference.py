@@ -126,9 +126,14 @@ def mirrors_table(rows: list[dict], lang: str) -> str:
     return "\n".join(out)
 
 
-
-AUTOREFS_MAPS = ("_primary_url_map", "_secondary_url_map", "_title_map", "_breadcrumbs_map", "_backlinks",
-                 "_url_to_page")
+AUTOREFS_MAPS = (
+    "_primary_url_map",
+    "_secondary_url_map",
+    "_title_map",
+    "_breadcrumbs_map",
+    "_backlinks",
+    "_url_to_page",
+)
 
 
 def on_pre_build(config) -> None:
@@ -157,8 +162,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 SIGNATURE = re.compile(r'<div class="language-python doc-signature highlight">.*?</div>', re.S)
-LINE_IDS = re.compile(r'<a id="__codelineno-[^"]*" name="__codelineno-[^"]*" href="#__codelineno-[^"]*"></a>'
-                      r'|(?<=<span) id="__span-[^"]*"')
+LINE_IDS = re.compile(
+    r'<a id="__codelineno-[^"]*" name="__codelineno-[^"]*" href="#__codelineno-[^"]*"></a>'
+    r'|(?<=<span) id="__span-[^"]*"'
+)
 
 
 def on_page_content(html: str, page, config, files) -> str:

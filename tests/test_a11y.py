@@ -86,8 +86,9 @@ class Reader:
     """One tab whose pages open one after another; Material keeps the palette choice between them."""
 
     def __init__(self, chromium, dark: bool):
-        self.context = chromium.new_context(viewport={"width": 1280, "height": 900},
-                                           color_scheme="dark" if dark else "light")
+        self.context = chromium.new_context(
+            viewport={"width": 1280, "height": 900}, color_scheme="dark" if dark else "light"
+        )
         self.context.add_init_script(path=str(AXE))
         self.context.add_init_script(NO_MOTION)
         self.page = self.context.new_page()

@@ -103,8 +103,11 @@ def reference_page(site: Path, module: str, lang: str) -> Path:
 def missing_entries(html: str, module: str, names, callables) -> list[str]:
     found = entries(html)
     problems = [f"nnref.{module}.{n}: no entry" for n in names if f"nnref.{module}.{n}" not in found]
-    problems += [f"nnref.{module}.{n}: no signature" for n in callables
-                 if f"nnref.{module}.{n}" in found and not found[f"nnref.{module}.{n}"]]
+    problems += [
+        f"nnref.{module}.{n}: no signature"
+        for n in callables
+        if f"nnref.{module}.{n}" in found and not found[f"nnref.{module}.{n}"]
+    ]
     return problems
 
 
@@ -122,8 +125,10 @@ def test_every_public_name_has_an_entry_with_a_signature(site, module, lang):
 
 
 def test_the_entry_check_can_fail():
-    html = ('<h2 id="nnref.x.f" class="doc doc-heading">f</h2><div class="doc-signature"><pre>f(a)</pre></div>'
-            '<h2 id="nnref.x.g" class="doc doc-heading">g</h2><div class="doc doc-contents">g</div>')
+    html = (
+        '<h2 id="nnref.x.f" class="doc doc-heading">f</h2><div class="doc-signature"><pre>f(a)</pre></div>'
+        '<h2 id="nnref.x.g" class="doc doc-heading">g</h2><div class="doc doc-contents">g</div>'
+    )
     assert entries(html) == {"nnref.x.f": True, "nnref.x.g": False}
     assert missing_entries(html, "x", ["f", "g", "h"], ["f", "g"]) == ["nnref.x.h: no entry", "nnref.x.g: no signature"]
 
@@ -180,23 +185,33 @@ def test_the_scratch_page_shows_the_mirror_table(site, lang):
 
 # ---- links from the pages -----------------------------------------------------------------------
 
-TARGETS = {"nnref.train": "nnref.train", "nnref.train.fit": "nnref.train.fit",
-           "nnref.data.digits.digits_split": "nnref.data.digits_split"}
+TARGETS = {
+    "nnref.train": "nnref.train",
+    "nnref.train.fit": "nnref.train.fit",
+    "nnref.data.digits.digits_split": "nnref.data.digits_split",
+}
 
 
 def test_inline_code_naming_an_entry_becomes_a_link():
     link = api_reference.link_inline_code
     assert link("Call `nnref.train.fit`.\n", TARGETS) == "Call [`nnref.train.fit`][nnref.train.fit].\n"
-    assert link("같은 루프를 묶은 `nnref.train.fit`과\n", TARGETS) == "같은 루프를 묶은 [`nnref.train.fit`][nnref.train.fit]과\n"
+    assert (
+        link("같은 루프를 묶은 `nnref.train.fit`과\n", TARGETS)
+        == "같은 루프를 묶은 [`nnref.train.fit`][nnref.train.fit]과\n"
+    )
     assert link('`nnref.train.fit(model, device="cuda")`\n', TARGETS) == (
-        '[`nnref.train.fit(model, device="cuda")`][nnref.train.fit]\n')
+        '[`nnref.train.fit(model, device="cuda")`][nnref.train.fit]\n'
+    )
     assert link("`nnref.data.digits.digits_split`\n", TARGETS) == (
-        "[`nnref.data.digits.digits_split`][nnref.data.digits_split]\n")
-    unchanged = ("```python\nnnref.train.fit\n`nnref.train.fit`\n```\n"
-                 "## `nnref.train.fit` in a heading\n"
-                 "[`nnref.train.fit`](../06-training/loop.md) is a link already\n"
-                 "<!-- invisible-code-block: python\n`nnref.train.fit`\n-->\n"
-                 "``nnref.train.fit`` `nnref.scratch.optim` (a module the reference does not list)\n")
+        "[`nnref.data.digits.digits_split`][nnref.data.digits_split]\n"
+    )
+    unchanged = (
+        "```python\nnnref.train.fit\n`nnref.train.fit`\n```\n"
+        "## `nnref.train.fit` in a heading\n"
+        "[`nnref.train.fit`](../06-training/loop.md) is a link already\n"
+        "<!-- invisible-code-block: python\n`nnref.train.fit`\n-->\n"
+        "``nnref.train.fit`` `nnref.scratch.optim` (a module the reference does not list)\n"
+    )
     assert link(unchanged, TARGETS) == unchanged
 
 

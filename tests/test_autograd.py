@@ -156,8 +156,13 @@ def test_values_compare_as_nodes_and_refuse_ordering():
     assert a == a and a != b and not (a == 2.0)
     assert len({a, b, a}) == 2 and {a: 1}[a] == 1
     for compare in (
-        lambda: a < b, lambda: a <= b, lambda: a > b, lambda: a >= b, lambda: a < 1.0,
-        lambda: 1.0 < a, lambda: sorted([b, a]),
+        lambda: a < b,
+        lambda: a <= b,
+        lambda: a > b,
+        lambda: a >= b,
+        lambda: a < 1.0,
+        lambda: 1.0 < a,
+        lambda: sorted([b, a]),
     ):
         with pytest.raises(TypeError, match=r"compare their \.data"):
             compare()
@@ -221,8 +226,18 @@ def test_to_mermaid_is_deterministic_and_complete():
 # random expressions -------------------------------------------------------------------
 # Each step combines existing nodes; domains are kept safe (log and pow of positive values).
 STEPS = [
-    ("add", 2), ("sub", 2), ("mul", 2), ("div", 2), ("exp", 1), ("log", 1), ("tanh", 1),
-    ("sigmoid", 1), ("relu", 1), ("pow", 1), ("rconst", 1), ("neg", 1),
+    ("add", 2),
+    ("sub", 2),
+    ("mul", 2),
+    ("div", 2),
+    ("exp", 1),
+    ("log", 1),
+    ("tanh", 1),
+    ("sigmoid", 1),
+    ("relu", 1),
+    ("pow", 1),
+    ("rconst", 1),
+    ("neg", 1),
 ]
 
 
@@ -278,8 +293,8 @@ def test_random_expressions_match_torch(xs, program):
         picks = [i % len(nodes), j % len(nodes)][:arity]
         nodes.append(apply_step(op, [nodes[k] for k in picks], c))
         tnodes.append(apply_step(op, [tnodes[k] for k in picks], c))
-    out = sum(nodes[len(xs):], Value(0.0)) if len(nodes) > len(xs) else nodes[-1]
-    tout = sum(tnodes[len(xs):], tensor(0.0))
+    out = sum(nodes[len(xs) :], Value(0.0)) if len(nodes) > len(xs) else nodes[-1]
+    tout = sum(tnodes[len(xs) :], tensor(0.0))
     out.backward()
     tout.backward()
     assert out.data == pytest.approx(tout.item(), rel=1e-9, abs=1e-12)

@@ -99,7 +99,9 @@ class Visit:
         self.page.goto(server + path, wait_until="networkidle")
 
     def foreign_requests(self) -> list[str]:
-        return [u for u in self.requests if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")]
+        return [
+            u for u in self.requests if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")
+        ]
 
     def fonts_of(self, selector: str) -> list[str]:
         cdp = self.context.new_cdp_session(self.page)
@@ -124,8 +126,9 @@ def draw_diagrams(page) -> None:
     diagrams = page.locator(".nnref-mermaid")
     for i in range(diagrams.count()):
         diagrams.nth(i).scroll_into_view_if_needed()
-        page.wait_for_function("d => d.hasAttribute('data-processed')", arg=diagrams.nth(i).element_handle(),
-                               timeout=30000)
+        page.wait_for_function(
+            "d => d.hasAttribute('data-processed')", arg=diagrams.nth(i).element_handle(), timeout=30000
+        )
     if diagrams.count():
         page.wait_for_selector("html.nnref-mermaid-ready", timeout=30000)
 
@@ -269,7 +272,9 @@ def test_page_code_downloads_as_a_script(browser, server, site):
     download = info.value
     assert download.suggested_filename == "02-backprop-chain-rule.en.py"
     text = Path(download.path()).read_text(encoding="utf-8")
-    assert text == (site / "en" / "02-backprop" / "chain-rule" / download.suggested_filename).read_text(encoding="utf-8")
+    assert text == (site / "en" / "02-backprop" / "chain-rule" / download.suggested_filename).read_text(
+        encoding="utf-8"
+    )
     from nnref.cli import INSTALL_COMMAND
 
     assert text.startswith("# Chain rule") and INSTALL_COMMAND in text
@@ -308,10 +313,16 @@ def test_copy_up_to_here_copies_code_that_runs(browser, server, site, tmp_path):
     script = (site / "02-backprop" / "chain-rule" / "02-backprop-chain-rule.ko.py").read_text(encoding="utf-8")
     assert copied == "\n".join(script.split("\n")[: cell.end]) + "\n"
     assert cell.block.source in copied
-    ran = subprocess.run([sys.executable, "-I", "-c", copied], cwd=tmp_path, capture_output=True, text=True,
-                         timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    ran = subprocess.run(
+        [sys.executable, "-I", "-c", copied],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
     assert ran.returncode == 0, ran.stderr
-    tail = "\n".join(ran.stdout.rstrip().splitlines()[-len(cell.expected.strip().splitlines()):])
+    tail = "\n".join(ran.stdout.rstrip().splitlines()[-len(cell.expected.strip().splitlines()) :])
     assert check_output(cell.expected, tail, cell.block.tolerance) is None
     visit.shot("copy-up-to-here-ko.png")
     assert visit.errors == [] and visit.foreign_requests() == []

@@ -24,9 +24,7 @@ def keep_threads():
 
 def run_cli(*args):
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "nnref", *args], capture_output=True, text=True, env=env, timeout=120
-    )
+    return subprocess.run([sys.executable, "-m", "nnref", *args], capture_output=True, text=True, env=env, timeout=120)
 
 
 def test_train_xor_as_a_subprocess():

@@ -64,4 +64,6 @@ def test_console_session_matches_the_cli(argv, shown):
             continue  # the page abbreviates argparse's usage line
         # the harness's rule for output: decimals up to one unit in the last digit, the rest exactly
         line = SECONDS.sub("(… s)", line)
-        assert any(lines_match(line, p, 1) for p in printed), f"{' '.join(argv)}: page shows {line!r}, CLI printed {printed}"
+        assert any(lines_match(line, p, 1) for p in printed), (
+            f"{' '.join(argv)}: page shows {line!r}, CLI printed {printed}"
+        )

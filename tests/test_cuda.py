@@ -95,8 +95,16 @@ def test_losses_agree(loss, make_target):
 def _train(device: str, epochs: int = 3):
     parts = build_task("xor", seed=0)
     history = fit(
-        parts.model, parts.train_loader, parts.val_loader, parts.loss_fn, parts.optimizer, epochs,
-        metric=parts.metric, device=device, progress=False, seed=0,
+        parts.model,
+        parts.train_loader,
+        parts.val_loader,
+        parts.loss_fn,
+        parts.optimizer,
+        epochs,
+        metric=parts.metric,
+        device=device,
+        progress=False,
+        seed=0,
     )
     return {k: v.detach().cpu() for k, v in parts.model.state_dict().items()}, history
 

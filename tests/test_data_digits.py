@@ -48,8 +48,5 @@ def test_torch_datasets():
 
 
 def test_import_without_torch():
-    code = (
-        "import sys; import nnref.data; nnref.data.load_digits(); "
-        "assert 'torch' not in sys.modules"
-    )
+    code = "import sys; import nnref.data; nnref.data.load_digits(); assert 'torch' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

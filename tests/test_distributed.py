@@ -60,12 +60,8 @@ def worker(rank: int, world_size: int, port: int, out: str) -> None:
         ddp = wrap_ddp(model, torch.device("cpu"))
         train = distributed_loader(loader, seed=SEED)  # per-rank batch GLOBAL_BATCH // 2
         assert train.batch_size == GLOBAL_BATCH // world_size
-        history = fit(
-            ddp, train, val, nn.CrossEntropyLoss(), opt, EPOCHS, progress=False, device="cpu"
-        )
-        torch.save(
-            {"state": model.state_dict(), "train_loss": history.train_loss}, f"{out}/rank{rank}.pt"
-        )
+        history = fit(ddp, train, val, nn.CrossEntropyLoss(), opt, EPOCHS, progress=False, device="cpu")
+        torch.save({"state": model.state_dict(), "train_loss": history.train_loss}, f"{out}/rank{rank}.pt")
     finally:
         cleanup_distributed()
 

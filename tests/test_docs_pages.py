@@ -1,12 +1,23 @@
 """Site-wide checks over docs/: every page in both languages, the same code in both, no python
-fence that the harness does not run."""
+fence that the harness does not run, every link to an existing page and heading, every page in
+the nav. ``make check PAGE=...`` (nnref_docs.check) runs the same checks on one page pair."""
 
 import re
 from pathlib import Path
 
 import pytest
 
-from nnref_docs.pages import code_blocks, comparable, mask_code, page_pairs
+from nnref_docs.links import link_problems
+from nnref_docs.pages import (
+    code_blocks,
+    comparable,
+    first_difference,
+    mask_code,
+    nav_pages,
+    page_pairs,
+    parity_problems,
+)
+from nnref_docs.paths import MKDOCS_YML
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -36,21 +47,27 @@ def test_lab_exists_in_both_languages(key):
 
 @pytest.mark.parametrize("key", sorted(k for k, v in PAIRS.items() if set(v) == {"ko", "en"}))
 def test_both_languages_run_the_same_code(key):
-    ko, en = (code_blocks(PAIRS[key][lang]) for lang in ("ko", "en"))
-    assert len(ko) == len(en), f"docs/{key}: {len(ko)} python blocks in ko, {len(en)} in en"
-    for a, b in zip(ko, en, strict=True):
-        assert comparable(a) == comparable(b), (
-            f"docs/{key}: the code of ko line {a.line} and en line {b.line} differs "
-            f"(beyond comments and string literals): {first_difference(comparable(a)[1], comparable(b)[1])}"
-        )
+    report(parity_problems(PAIRS[key]["ko"], PAIRS[key]["en"]))
 
 
-def first_difference(ko: str, en: str) -> str:
-    """The first masked line that differs, as 'ko: ... / en: ...'."""
-    for a, b in zip(ko.splitlines() + [""], en.splitlines() + [""], strict=False):
-        if a != b:
-            return f"ko: {a or '(nothing)'!r} / en: {b or '(nothing)'!r}"
-    return "(same lines, different layout)"
+def report(problems) -> None:
+    """Fail with every finding as file:line, whole (an assert message would be cut short)."""
+    if problems:
+        pytest.fail("\n".join(map(str, problems)), pytrace=False)
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p for v in PAIRS.values() for p in v.values()), ids=lambda p: p.relative_to(DOCS).as_posix()
+)
+def test_links_point_at_pages_and_headings_that_exist(path):
+    report(link_problems(path, DOCS))
+
+
+def test_every_page_and_lab_is_in_the_nav():
+    listed = nav_pages(MKDOCS_YML)
+    missing = [f"docs/{key}.md" for key in PAIRS if f"{key}.md" not in listed]
+    missing += [f"docs/{key}.py" for key in LAB_PAIRS if f"{key}.py" not in listed]
+    assert not missing, "not in mkdocs.yml's nav: " + ", ".join(missing)
 
 
 def lab_code_cells(path: Path) -> list[str]:

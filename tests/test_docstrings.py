@@ -63,9 +63,11 @@ def signature_problem(target, names: list[str], closed: bool) -> str | None:
     real = [p.name for p in params]
     if names != real[: len(names)]:
         return f"documents ({', '.join(names)}), the code takes ({', '.join(real)})"
-    missing = [p.name for p in params[len(names):]
-               if p.default is inspect.Parameter.empty
-               and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    missing = [
+        p.name
+        for p in params[len(names) :]
+        if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    ]
     if closed and missing:
         return f"documents ({', '.join(names)}) but leaves out required {', '.join(missing)}"
     return None
@@ -79,8 +81,7 @@ def docstring_owners(module):
     classes (a base class's docstring naming its subclasses' hook, say), and must fit them all.
     """
     globals_ = {name: [obj] for name, obj in vars(module).items()}
-    classes = [c for c in vars(module).values()
-               if inspect.isclass(c) and c.__module__ == module.__name__]
+    classes = [c for c in vars(module).values() if inspect.isclass(c) and c.__module__ == module.__name__]
     methods: dict[str, list] = {}
     for cls in classes:
         for name, attr in vars(cls).items():
@@ -113,9 +114,7 @@ def claims(docstring: str, scope: dict):
         if parsed is None:
             continue
         for target in scope.get(match.group(1), []):
-            if callable(target) and (getattr(target, "__module__", None) or "").startswith(
-                ("nnref", "torch")
-            ):
+            if callable(target) and (getattr(target, "__module__", None) or "").startswith(("nnref", "torch")):
                 yield span, target, *parsed
 
 
@@ -149,8 +148,9 @@ def test_the_docstring_signature_check_can_fail():
 
     scope = {"update": [update], "LIMIT": [3]}
     update.__module__ = "nnref.fake"
-    found = {span: signature_problem(target, names, closed)
-             for span, target, names, closed in claims(update.__doc__, scope)}
+    found = {
+        span: signature_problem(target, names, closed) for span, target, names, closed in claims(update.__doc__, scope)
+    }
     assert found == {
         "update(i, p, g, state)": "documents (i, p, g, state), the code takes (p, g, state, lr)",
         "update(p, g)": "documents (p, g) but leaves out required state",
@@ -187,8 +187,7 @@ def op_backward_problem(op, backward) -> str | None:
     order = [[p.name for p in forward].index(p.name) for p in rest]
     if order != sorted(order):
         return "takes the op's arguments in another order"
-    changed = [p.name for p in rest
-               if (p.default, p.kind) != (by_name[p.name].default, by_name[p.name].kind)]
+    changed = [p.name for p in rest if (p.default, p.kind) != (by_name[p.name].default, by_name[p.name].kind)]
     return f"changes the default or kind of {changed}" if changed else None
 
 
@@ -233,11 +232,21 @@ def test_the_op_backward_check_can_fail():
 
 def cache_pair_inputs():
     rng = np.random.default_rng(0)
-    mlp2 = dict(x=rng.normal(size=(3, 2)), W1=rng.normal(size=(4, 2)), b1=rng.normal(size=4),
-                W2=rng.normal(size=(1, 4)), b2=rng.normal(size=1))
-    rnn = dict(input=rng.normal(size=(5, 3, 2)), h0=rng.normal(size=(3, 4)),
-               weight_ih=rng.normal(size=(4, 2)), weight_hh=rng.normal(size=(4, 4)),
-               bias_ih=rng.normal(size=4), bias_hh=rng.normal(size=4))
+    mlp2 = dict(
+        x=rng.normal(size=(3, 2)),
+        W1=rng.normal(size=(4, 2)),
+        b1=rng.normal(size=4),
+        W2=rng.normal(size=(1, 4)),
+        b2=rng.normal(size=1),
+    )
+    rnn = dict(
+        input=rng.normal(size=(5, 3, 2)),
+        h0=rng.normal(size=(3, 4)),
+        weight_ih=rng.normal(size=(4, 2)),
+        weight_hh=rng.normal(size=(4, 4)),
+        bias_ih=rng.normal(size=4),
+        bias_hh=rng.normal(size=4),
+    )
     return {"mlp2": mlp2, "rnn": rnn}
 
 

@@ -102,7 +102,11 @@ def run_script(code: PageCode, script: Path, workdir: Path) -> subprocess.Comple
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")} | {"MPLBACKEND": "Agg"}
     return subprocess.run(
         [sys.executable, "-I", "-c", DRIVER, str(script), json.dumps(chunks(code))],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=600,
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -126,7 +130,9 @@ def problems(page: Path, code: PageCode, result: subprocess.CompletedProcess, sc
             same = NoiseTolerantChecker(block.tolerance).check_output(cell.expected, actual, doctest.ELLIPSIS)
             diff = None if same else f"expected:\n{cell.expected}printed:\n{actual}"
         else:
-            diff = check_output(cell.expected, actual, block.tolerance, fromfile=f"expected ({rel(page)}:{block.expected_line})")
+            diff = check_output(
+                cell.expected, actual, block.tolerance, fromfile=f"expected ({rel(page)}:{block.expected_line})"
+            )
         if diff:
             found.append(f"{rel(page)}:{block.line}: run alone, the page's script prints something else\n{diff}")
     if result.returncode != 0 or "end" not in printed:
@@ -165,7 +171,9 @@ def names_from_cells_that_do_not_run(code: PageCode) -> list[str]:
             continue
         missing = [name for name in reads if name in bound_elsewhere - bound_by_running]
         if missing and cell.block is not None:
-            found.append(f"line {cell.block.line} reads {', '.join(missing)}, bound only by a block the script does not run")
+            found.append(
+                f"line {cell.block.line} reads {', '.join(missing)}, bound only by a block the script does not run"
+            )
         bound_by_running |= binds
     return found
 
@@ -200,6 +208,7 @@ def test_the_seed_cell_seeds_as_the_harness_does(torch_too):
 
     threads = torch.get_num_threads()
     try:
+
         def draws():
             return random.random(), float(np.random.rand()), float(torch.rand(1)) if torch_too else None
 
@@ -224,7 +233,7 @@ def test_page_script_runs_alone(name, tmp_path):
 
 # the machinery, on small pages -------------------------------------------------------------------
 
-TOY = '''# Toy
+TOY = """# Toy
 
 <!-- invisible-code-block: python
 hidden = 2
@@ -262,7 +271,7 @@ print(f"{area(root):.3f}")
 ```text
 50.266
 ```
-'''
+"""
 
 
 def test_script_has_every_block_in_order_with_outputs_as_comments():
@@ -272,7 +281,7 @@ def test_script_has_every_block_in_order_with_outputs_as_comments():
     assert INSTALL_COMMAND in script
     assert script.index("hidden = 2") < script.index("root = math.sqrt") < script.index("# import urllib.request")
     assert "# %% Page line 18 · not run: needs the network\n# import urllib.request\n" in script
-    assert "print(repr(root + 1))\nprint(\"ok\")\n# Output:\n# 5.0\n# ok\n" in script
+    assert 'print(repr(root + 1))\nprint("ok")\n# Output:\n# 5.0\n# ok\n' in script
     assert "print(root)\n# Output:\n# 4.0\n" in script
     for cell in code.cells:  # the line numbers the copy buttons use
         assert script.splitlines()[cell.start - 1].startswith("# %% ")
@@ -291,7 +300,6 @@ def test_notebook_has_the_same_code_and_the_page_outputs():
     assert "페이지에 보이지 않는 준비 코드" in notebook.cells[3].source
 
 
-
 @pytest.mark.slow
 def test_a_pages_notebook_runs_in_a_kernel_and_prints_the_page_outputs(tmp_path):
     from nbclient import NotebookClient
@@ -299,8 +307,13 @@ def test_a_pages_notebook_runs_in_a_kernel_and_prints_the_page_outputs(tmp_path)
     page = DOCS / "02-backprop" / "chain-rule.ko.md"
     code = code_of(page)
     notebook = nbformat.reads(code.notebook(), as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=False,
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
     by_line = {cell.block.line: cell for cell in code.block_cells()}
     checked = 0
     for made in notebook.cells:
@@ -312,6 +325,7 @@ def test_a_pages_notebook_runs_in_a_kernel_and_prints_the_page_outputs(tmp_path)
         assert check_output(cell.expected, printed, cell.block.tolerance) is None, f"{rel(page)}:{line}"
         checked += 1
     assert checked == sum(1 for c in code.block_cells() if c.expected and c.runs) > 3
+
 
 def test_doctest_session_becomes_code_that_prints_the_same():
     code, want = doctest_as_code(">>> x = 3\n>>> x * 2\n6\n>>> print(x)\n3\n>>> None\n")
@@ -356,8 +370,10 @@ def test_a_script_that_cannot_run_alone_fails_at_the_pages_block(tmp_path):
     assert len(found) == 2, found
     assert found[0].startswith("docs/broken.en.md:3: run alone, the page's script prints something else")
     assert "-3\n+2" in found[0]
-    assert found[1].startswith("docs/broken.en.md:14: run alone, the page's script stops in this block (page line 16): "
-                               "NameError: name 'missing_name' is not defined")
+    assert found[1].startswith(
+        "docs/broken.en.md:14: run alone, the page's script stops in this block (page line 16): "
+        "NameError: name 'missing_name' is not defined"
+    )
 
 
 def test_every_download_tells_how_to_install_nnref():
@@ -368,6 +384,7 @@ def test_every_download_tells_how_to_install_nnref():
 
 
 # the built site --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("lang", "prefix"), [("ko", ""), ("en", "en/")])
 def test_built_pages_offer_their_code(site, lang, prefix):

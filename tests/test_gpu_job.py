@@ -32,8 +32,18 @@ def test_require_cuda_fails_the_run_without_a_device():
         pytest.skip("this machine has CUDA; the check is for machines without it")
     env = dict(os.environ, NNREF_REQUIRE_CUDA="1")
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "tests/test_gpu_job.py::test_the_gpu_job_requires_cuda_and_runs_the_cuda_tests"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "tests/test_gpu_job.py::test_the_gpu_job_requires_cuda_and_runs_the_cuda_tests",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "NNREF_REQUIRE_CUDA=1, but torch sees no CUDA device" in result.stdout + result.stderr

@@ -33,7 +33,10 @@ def test_a_lab_runs_in_a_jupyter_kernel(tmp_path):
     path = ROOT / "docs" / "labs" / "05-sequences.en.py"
     notebook = jupytext.read(path)
     NotebookClient(
-        notebook, timeout=120, kernel_name="python3", allow_errors=False,
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=False,
         resources={"metadata": {"path": str(tmp_path)}},  # the kernel's working directory
     ).execute()
     code = [c for c in notebook.cells if c.cell_type == "code"]

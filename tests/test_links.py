@@ -66,7 +66,9 @@ def test_no_broken_internal_links(site):
 
 def test_the_link_check_can_fail(tmp_path):
     (tmp_path / "a").mkdir()
-    (tmp_path / "a" / "index.html").write_text('<h2 id="here">x</h2><a href="#here">ok</a><a href="#gone">bad</a>'
-                                               '<a href="../b/">missing page</a><a href="https://x.org/">ext</a>')
+    (tmp_path / "a" / "index.html").write_text(
+        '<h2 id="here">x</h2><a href="#here">ok</a><a href="#gone">bad</a>'
+        '<a href="../b/">missing page</a><a href="https://x.org/">ext</a>'
+    )
     problems = broken_links(tmp_path)
     assert len(problems) == 2 and "#gone" in problems[0] + problems[1] and "../b/" in problems[0] + problems[1]

@@ -1,15 +1,31 @@
-"""The code follows the project's ruff rules (pyproject.toml), so style never needs a review round."""
+"""The code follows the project's ruff rules and ruff's formatting (pyproject.toml), so style never
+needs a review round: `make lint` checks both, `make format` applies the formatting."""
 
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+LINTED = ["src", "tests", "hooks", "tools"]
 
 
-def test_ruff_is_clean():
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["rules", "format"])
+def test_ruff_is_clean(command):
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "src", "tests", "hooks", "tools"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "ruff", *command, *LINTED], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
-    assert result.returncode == 0, result.stdout[-4000:]
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+
+
+def test_the_format_check_can_fail(tmp_path):
+    (tmp_path / "ugly.py").write_text("x = [1,2,\n  3]\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "--no-cache", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "ugly.py" in result.stdout

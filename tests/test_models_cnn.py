@@ -28,14 +28,23 @@ def linear_params(n_in, n_out):
 @pytest.mark.parametrize(
     "make, input_shape, output_shape, n_params",
     [
-        (SmallCNN, (16, 1, 20, 20), (16, 10),
-         conv_params(1, 3, 5) + conv_params(3, 10, 5)
-         + linear_params(1440, 50) + linear_params(50, 10)),
-        (CifarCNN, (4, 3, 32, 32), (4, 10),
-         conv_params(3, 6, 5) + conv_params(6, 16, 5) + linear_params(400, 120)
-         + linear_params(120, 84) + linear_params(84, 10)),
-        (DigitsCNN, (5, 1, 8, 8), (5, 10),
-         conv_params(1, 16, 3) + conv_params(16, 32, 3) + linear_params(128, 10)),
+        (
+            SmallCNN,
+            (16, 1, 20, 20),
+            (16, 10),
+            conv_params(1, 3, 5) + conv_params(3, 10, 5) + linear_params(1440, 50) + linear_params(50, 10),
+        ),
+        (
+            CifarCNN,
+            (4, 3, 32, 32),
+            (4, 10),
+            conv_params(3, 6, 5)
+            + conv_params(6, 16, 5)
+            + linear_params(400, 120)
+            + linear_params(120, 84)
+            + linear_params(84, 10),
+        ),
+        (DigitsCNN, (5, 1, 8, 8), (5, 10), conv_params(1, 16, 3) + conv_params(16, 32, 3) + linear_params(128, 10)),
     ],
 )
 def test_small_models(make, input_shape, output_shape, n_params):
@@ -61,8 +70,13 @@ def test_mini_alexnet_on_meta():
     assert shapes["conv2.2"] == (10, 256, 6, 6)
     assert shapes["flatten"] == (10, 9216)
     assert walk[-1] == ("log_softmax", "LogSoftmax", (10, 1000))
-    expected = (conv_params(384, 384, 3) + conv_params(384, 256, 3) + linear_params(9216, 4096)
-                + linear_params(4096, 4096) + linear_params(4096, 1000))
+    expected = (
+        conv_params(384, 384, 3)
+        + conv_params(384, 256, 3)
+        + linear_params(9216, 4096)
+        + linear_params(4096, 4096)
+        + linear_params(4096, 1000)
+    )
     assert count_parameters(model) == expected == 60_843_624
 
 

@@ -19,10 +19,14 @@ def test_classifier_any_batch_size(cls, bidirectional, batch):
 
 
 @settings(max_examples=20, deadline=None)
-@given(cell=st.sampled_from(["rnn", "lstm", "gru"]), num_layers=st.integers(1, 3),
-       bidirectional=st.booleans(), batch=st.integers(1, 4), steps=st.integers(1, 6))
-def test_last_hidden_is_last_step_of_each_direction(cell, num_layers, bidirectional, batch,
-                                                     steps):
+@given(
+    cell=st.sampled_from(["rnn", "lstm", "gru"]),
+    num_layers=st.integers(1, 3),
+    bidirectional=st.booleans(),
+    batch=st.integers(1, 4),
+    steps=st.integers(1, 6),
+)
+def test_last_hidden_is_last_step_of_each_direction(cell, num_layers, bidirectional, batch, steps):
     torch.manual_seed(0)
     model = RecurrentClassifier(3, 5, 2, cell, num_layers, bidirectional)
     out, h_n = model.rnn(torch.randn(batch, steps, 3))
@@ -87,7 +91,7 @@ def test_language_encoder_lengths():
     feats = enc(tokens, lengths=torch.tensor([3, 5, 7]))
     assert feats.shape == (3, 128)
     for i, n in enumerate([3, 5, 7]):
-        torch.testing.assert_close(feats[i], enc(tokens[i:i + 1, :n])[0])
+        torch.testing.assert_close(feats[i], enc(tokens[i : i + 1, :n])[0])
     assert not torch.allclose(enc(tokens)[0], feats[0])  # padding changes h_T without lengths
     assert torch.all(enc.embedding.weight[0] == 0)
 

@@ -12,9 +12,7 @@ from nnref.data.vla_text import VLATokenizer
 from nnref.models.vla import ActionDecoder, LanguageOnlyVLA, SimpleVLA, VisionOnlyVLA, add_coords
 
 VOCAB = VLATokenizer().vocab_size
-SMALL = dict(
-    feature_dim=16, vision_channels=(8, 8), embed_dim=8, hidden_size=8, decoder_hidden=(16,)
-)
+SMALL = dict(feature_dim=16, vision_channels=(8, 8), embed_dim=8, hidden_size=8, decoder_hidden=(16,))
 
 
 def test_action_decoder_formula_and_learnable_scale():
@@ -81,8 +79,7 @@ def test_bad_inputs():
 
 def _train(cls, train_loader, val_set, epochs=4):
     torch.manual_seed(0)
-    model = cls(VOCAB, feature_dim=32, vision_channels=(16, 16, 16), embed_dim=8, hidden_size=16,
-                decoder_hidden=(64,))
+    model = cls(VOCAB, feature_dim=32, vision_channels=(16, 16, 16), embed_dim=8, hidden_size=16, decoder_hidden=(64,))
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
     for _ in range(epochs):
         for (images, tokens, lengths), actions in train_loader:

@@ -73,9 +73,13 @@ def torch_mlp2(x, W1, b1, W2, b2, y):
 
 
 @settings(max_examples=25, deadline=None)
-@given(n=st.integers(1, 5), n_in=st.integers(1, 4), hidden=st.integers(1, 5),
-       n_out=st.integers(1, 3),
-       seed=st.integers(0, 2**31 - 1))
+@given(
+    n=st.integers(1, 5),
+    n_in=st.integers(1, 4),
+    hidden=st.integers(1, 5),
+    n_out=st.integers(1, 3),
+    seed=st.integers(0, 2**31 - 1),
+)
 def test_mlp2_matches_torch(n, n_in, hidden, n_out, seed):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, n_in))
@@ -96,12 +100,12 @@ def test_mlp2_matches_torch(n, n_in, hidden, n_out, seed):
 def test_mlp2_gradient_matches_numerical_gradient():
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(3, 2)), rng.uniform(size=(3, 1))
-    params = [rng.normal(size=(4, 2)), rng.normal(size=4),
-              rng.normal(size=(1, 4)), rng.normal(size=1)]
+    params = [rng.normal(size=(4, 2)), rng.normal(size=4), rng.normal(size=(1, 4)), rng.normal(size=1)]
     a2, cache = mlp2_forward(x, *params)
     grads = mlp2_backward(half_sse_loss_backward(1.0, a2, y), cache)
     args = [x, *params]
     for k, name in enumerate(["x", "W1", "b1", "W2", "b2"]):
+
         def loss_of(p, k=k):
             changed = list(args)
             changed[k] = p

@@ -30,9 +30,7 @@ ENV = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PIP_"
 
 
 def run(*args, cwd=None, check=True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [str(a) for a in args], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=300
-    )
+    result = subprocess.run([str(a) for a in args], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=300)
     if check and result.returncode != 0:
         pytest.fail(f"{shlex.join(map(str, args))} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
     return result
@@ -132,8 +130,11 @@ def test_install_command_names_this_repository_and_the_cpu_wheels():
     assert words[:2] == ["pip", "install"]
     requirement = Requirement(words[2])
     assert requirement.name == "nnref" and requirement.extras == {"torch"}
-    repo_url = next(line.split(":", 1)[1].strip() for line in (ROOT / "mkdocs.yml").read_text().splitlines()
-                    if line.startswith("repo_url:"))
+    repo_url = next(
+        line.split(":", 1)[1].strip()
+        for line in (ROOT / "mkdocs.yml").read_text().splitlines()
+        if line.startswith("repo_url:")
+    )
     assert requirement.url == f"git+{repo_url}"
     assert words[3:] == ["--extra-index-url", "https://download.pytorch.org/whl/cpu"]
 
@@ -144,8 +145,16 @@ def test_pip_accepts_the_install_command(wheel, tmp_path):
     words = shlex.split(INSTALL_COMMAND)
     words[2] = words[2].replace(Requirement(words[2]).url, wheel.as_uri())
     run(
-        sys.executable, "-m", *words, "--dry-run", "--no-deps", "--no-index", "--ignore-installed",
-        "--report", tmp_path / "report.json", cwd=tmp_path,
+        sys.executable,
+        "-m",
+        *words,
+        "--dry-run",
+        "--no-deps",
+        "--no-index",
+        "--ignore-installed",
+        "--report",
+        tmp_path / "report.json",
+        cwd=tmp_path,
     )
     (item,) = json.loads((tmp_path / "report.json").read_text())["install"]
     assert item["metadata"]["name"] == "nnref" and item["requested_extras"] == ["torch"]

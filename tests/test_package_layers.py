@@ -68,23 +68,30 @@ def private_imports(source: str) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom) and node.module != "__future__":
-            found += [f"{'.' * node.level}{node.module or ''}.{alias.name}" for alias in node.names
-                      if alias.name.startswith("_")]
+            found += [
+                f"{'.' * node.level}{node.module or ''}.{alias.name}"
+                for alias in node.names
+                if alias.name.startswith("_")
+            ]
     return found
 
 
 def test_no_module_imports_a_private_name_from_another():
-    problems = [f"{path.relative_to(SRC.parent)} imports {name}"
-                for path in sorted(SRC.rglob("*.py"))
-                for name in private_imports(path.read_text(encoding="utf-8"))]
+    problems = [
+        f"{path.relative_to(SRC.parent)} imports {name}"
+        for path in sorted(SRC.rglob("*.py"))
+        for name in private_imports(path.read_text(encoding="utf-8"))
+    ]
     assert not problems, "\n".join(problems)
 
 
 def test_the_private_import_check_can_fail():
-    source = ("from __future__ import annotations\n"
-              "from nnref.scratch._validate import check_grad\n"
-              "from nnref.scratch.conv import _pair, conv2d\n"
-              "from .loop import _is_main\n")
+    source = (
+        "from __future__ import annotations\n"
+        "from nnref.scratch._validate import check_grad\n"
+        "from nnref.scratch.conv import _pair, conv2d\n"
+        "from .loop import _is_main\n"
+    )
     assert private_imports(source) == ["nnref.scratch.conv._pair", ".loop._is_main"]
 
 

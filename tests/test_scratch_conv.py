@@ -102,8 +102,11 @@ def test_unfold_fold_match_torch(case):
     x = np.random.default_rng(seed).standard_normal((N, C_in, H, W))
     cols = unfold(x, (kH, kW), dilation, padding, stride)  # torch's argument order
     check("unfold", cols, F.unfold(t(x), (kH, kW), dilation, padding, stride))
-    check("fold", fold(cols, (H, W), (kH, kW), dilation, padding, stride),
-          F.fold(t(cols), (H, W), (kH, kW), dilation, padding, stride))
+    check(
+        "fold",
+        fold(cols, (H, W), (kH, kW), dilation, padding, stride),
+        F.fold(t(cols), (H, W), (kH, kW), dilation, padding, stride),
+    )
 
 
 def every_window_reads_the_input(size, k, s, p, d, ceil_mode):
@@ -149,34 +152,41 @@ def test_max_pool2d_matches_torch(dtype, case, ceil_mode):
     shape, geometry, dilation, seed = case
     k, s, p, d = (geometry[0], geometry[1] or geometry[0], geometry[2], dilation)
     k, s, p, d = ((v, v) if isinstance(v, int) else v for v in (k, s, p, d))
-    assume(all(every_window_reads_the_input(shape[2 + a], k[a], s[a], p[a], d[a], ceil_mode)
-               for a in (0, 1)))
+    assume(all(every_window_reads_the_input(shape[2 + a], k[a], s[a], p[a], d[a], ceil_mode) for a in (0, 1)))
     args = geometry + (dilation, ceil_mode)
-    check_pool("max_pool2d", max_pool2d, max_pool2d_backward, F.max_pool2d, shape, args, seed,
-               dtype)
+    check_pool("max_pool2d", max_pool2d, max_pool2d_backward, F.max_pool2d, shape, args, seed, dtype)
 
 
 @pytest.mark.parametrize("dtype", sorted(DTYPES))
 @settings(max_examples=40, deadline=None)
-@given(case=pool_cases(dilation=False), ceil_mode=st.booleans(), count_include_pad=st.booleans(),
-       divisor_override=st.one_of(st.none(), st.integers(1, 5)))
+@given(
+    case=pool_cases(dilation=False),
+    ceil_mode=st.booleans(),
+    count_include_pad=st.booleans(),
+    divisor_override=st.one_of(st.none(), st.integers(1, 5)),
+)
 def test_avg_pool2d_matches_torch(dtype, case, ceil_mode, count_include_pad, divisor_override):
     """avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor)."""
     shape, geometry, _, seed = case
     args = geometry + (ceil_mode, count_include_pad, divisor_override)
-    check_pool("avg_pool2d", avg_pool2d, avg_pool2d_backward, F.avg_pool2d, shape, args, seed,
-               dtype)
+    check_pool("avg_pool2d", avg_pool2d, avg_pool2d_backward, F.avg_pool2d, shape, args, seed, dtype)
 
 
 @pytest.mark.parametrize("kind", ["max", "avg"])
 def test_ceil_mode_edges(kind):
     """Windows that hang over the bottom/right edge, a kernel larger than the input, and the last
     window torch drops because it would start in the padding: values and gradients as in torch."""
-    fwd, bwd, ref = {"max": (max_pool2d, max_pool2d_backward, F.max_pool2d),
-                     "avg": (avg_pool2d, avg_pool2d_backward, F.avg_pool2d)}[kind]
-    for shape, args in [((1, 1, 5, 5), (2, None, 0)), ((1, 1, 2, 2), (3, 2, 0)),
-                        ((2, 1, 5, 6), (3, 2, 1)), ((1, 2, 4, 4), (2, 3, 1)),
-                        ((1, 1, 6, 5), ((3, 2), (2, 3), (1, 0)))]:
+    fwd, bwd, ref = {
+        "max": (max_pool2d, max_pool2d_backward, F.max_pool2d),
+        "avg": (avg_pool2d, avg_pool2d_backward, F.avg_pool2d),
+    }[kind]
+    for shape, args in [
+        ((1, 1, 5, 5), (2, None, 0)),
+        ((1, 1, 2, 2), (3, 2, 0)),
+        ((2, 1, 5, 6), (3, 2, 1)),
+        ((1, 2, 4, 4), (2, 3, 1)),
+        ((1, 1, 6, 5), ((3, 2), (2, 3), (1, 0))),
+    ]:
         kw = {"ceil_mode": True}
         x = np.random.default_rng(0).standard_normal(shape)
         xt = t(x, True)
@@ -213,8 +223,15 @@ def test_max_pool_backward_routes_to_argmax():
 
 @pytest.mark.parametrize(
     "args, expected",
-    [((32, 5), 28), ((28, 2, 2), 14), ((13, 3, 2), 6), ((224, 7, 2), 109), ((7, 3, 2, 1), 4),
-     ((5, 3, 1, 0, 2), 1), ((224, 3, 1, 1), 224)],
+    [
+        ((32, 5), 28),
+        ((28, 2, 2), 14),
+        ((13, 3, 2), 6),
+        ((224, 7, 2), 109),
+        ((7, 3, 2, 1), 4),
+        ((5, 3, 1, 0, 2), 1),
+        ((224, 3, 1, 1), 224),
+    ],
 )
 def test_conv_output_size(args, expected):
     assert conv_output_size(*args) == expected
@@ -229,8 +246,14 @@ def test_conv_output_size(args, expected):
 
 @pytest.mark.parametrize(
     "args, match",
-    [((4, 5), "does not fit"), ((2, 3, 1, 0, 1), "does not fit"), ((5, 3, 1, 0, 3), "does not fit"),
-     ((5, 0), ">= 1"), ((5, 3, 0), ">= 1"), ((5, 3, 1, -1), "padding")],
+    [
+        ((4, 5), "does not fit"),
+        ((2, 3, 1, 0, 1), "does not fit"),
+        ((5, 3, 1, 0, 3), "does not fit"),
+        ((5, 0), ">= 1"),
+        ((5, 3, 0), ">= 1"),
+        ((5, 3, 1, -1), "padding"),
+    ],
 )
 def test_conv_output_size_errors(args, match):
     with pytest.raises(ValueError, match=match):

@@ -50,51 +50,92 @@ OPS = {
     "sigmoid": ([(4, 5)], sf.sigmoid, sf.sigmoid_backward, torch.sigmoid),
     "tanh": ([(4, 5)], sf.tanh, sf.tanh_backward, torch.tanh),
     "gelu": ([(4, 5)], sf.gelu, sf.gelu_backward, F.gelu),
-    "gelu_tanh": ([(4, 5)], lambda x: sf.gelu(x, "tanh"),
-                  lambda g, x: sf.gelu_backward(g, x, "tanh"), lambda x: F.gelu(x, approximate="tanh")),
-    "softmax": ([(4, 5)], lambda x: sf.softmax(x, 1), lambda g, x: sf.softmax_backward(g, x, 1),
-                lambda x: F.softmax(x, 1)),
-    "log_softmax": ([(4, 5)], lambda x: sf.log_softmax(x, -1),
-                    lambda g, x: sf.log_softmax_backward(g, x, -1), lambda x: F.log_softmax(x, -1)),
+    "gelu_tanh": (
+        [(4, 5)],
+        lambda x: sf.gelu(x, "tanh"),
+        lambda g, x: sf.gelu_backward(g, x, "tanh"),
+        lambda x: F.gelu(x, approximate="tanh"),
+    ),
+    "softmax": (
+        [(4, 5)],
+        lambda x: sf.softmax(x, 1),
+        lambda g, x: sf.softmax_backward(g, x, 1),
+        lambda x: F.softmax(x, 1),
+    ),
+    "log_softmax": (
+        [(4, 5)],
+        lambda x: sf.log_softmax(x, -1),
+        lambda g, x: sf.log_softmax_backward(g, x, -1),
+        lambda x: F.log_softmax(x, -1),
+    ),
     "linear": ([(2, 4, 5), (3, 5), (3,)], sf.linear, sf.linear_backward, F.linear),
-    "dropout": ([(4, 5)], lambda x: sf.dropout(x, 0.3, mask=MASK),
-                lambda g, x: sf.dropout_backward(g, x, 0.3, mask=MASK),
-                lambda x: x * tc(MASK, x.detach().numpy()) / 0.7),
-    "batch_norm_train": ([(6, 3, 2), (3,), (3,)],
-                         lambda x, w, b: sf.batch_norm(x, None, None, w, b, training=True),
-                         lambda g, x, w, b: sf.batch_norm_backward(g, x, None, None, w, b, True),
-                         lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True)),
-    "mse_loss": ([(4, 5)], lambda x: sl.mse_loss(x, const(PROBS, x)),
-                 lambda g, x: sl.mse_loss_backward(g, x, const(PROBS, x)),
-                 lambda x: F.mse_loss(x, tc(PROBS, x.detach().numpy()))),
-    "l1_loss_sum": ([(4, 5)], lambda x: sl.l1_loss(x, const(PROBS, x), "sum"),
-                    lambda g, x: sl.l1_loss_backward(g, x, const(PROBS, x), "sum"),
-                    lambda x: F.l1_loss(x, tc(PROBS, x.detach().numpy()), reduction="sum")),
+    "dropout": (
+        [(4, 5)],
+        lambda x: sf.dropout(x, 0.3, mask=MASK),
+        lambda g, x: sf.dropout_backward(g, x, 0.3, mask=MASK),
+        lambda x: x * tc(MASK, x.detach().numpy()) / 0.7,
+    ),
+    "batch_norm_train": (
+        [(6, 3, 2), (3,), (3,)],
+        lambda x, w, b: sf.batch_norm(x, None, None, w, b, training=True),
+        lambda g, x, w, b: sf.batch_norm_backward(g, x, None, None, w, b, True),
+        lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+    ),
+    "mse_loss": (
+        [(4, 5)],
+        lambda x: sl.mse_loss(x, const(PROBS, x)),
+        lambda g, x: sl.mse_loss_backward(g, x, const(PROBS, x)),
+        lambda x: F.mse_loss(x, tc(PROBS, x.detach().numpy())),
+    ),
+    "l1_loss_sum": (
+        [(4, 5)],
+        lambda x: sl.l1_loss(x, const(PROBS, x), "sum"),
+        lambda g, x: sl.l1_loss_backward(g, x, const(PROBS, x), "sum"),
+        lambda x: F.l1_loss(x, tc(PROBS, x.detach().numpy()), reduction="sum"),
+    ),
     "binary_cross_entropy": (
-        [(4, 5)], lambda p: sl.binary_cross_entropy(sf.sigmoid(p), const(PROBS, p)),
-        lambda g, p: sl.binary_cross_entropy_backward(g, sf.sigmoid(p), const(PROBS, p))
-        * sf.sigmoid_backward(np.ones_like(p), p),
-        lambda p: F.binary_cross_entropy(torch.sigmoid(p), tc(PROBS, p.detach().numpy()))),
+        [(4, 5)],
+        lambda p: sl.binary_cross_entropy(sf.sigmoid(p), const(PROBS, p)),
+        lambda g, p: (
+            sl.binary_cross_entropy_backward(g, sf.sigmoid(p), const(PROBS, p))
+            * sf.sigmoid_backward(np.ones_like(p), p)
+        ),
+        lambda p: F.binary_cross_entropy(torch.sigmoid(p), tc(PROBS, p.detach().numpy())),
+    ),
     "bce_with_logits": (
-        [(4, 5)], lambda x: sl.binary_cross_entropy_with_logits(
-            x, const(PROBS, x), const(W5, x), pos_weight=const(W5, x), reduction="none"),
+        [(4, 5)],
+        lambda x: sl.binary_cross_entropy_with_logits(
+            x, const(PROBS, x), const(W5, x), pos_weight=const(W5, x), reduction="none"
+        ),
         lambda g, x: sl.binary_cross_entropy_with_logits_backward(
-            g, x, const(PROBS, x), const(W5, x), pos_weight=const(W5, x), reduction="none"),
+            g, x, const(PROBS, x), const(W5, x), pos_weight=const(W5, x), reduction="none"
+        ),
         lambda x: F.binary_cross_entropy_with_logits(
-            x, tc(PROBS, x.detach().numpy()), tc(W5, x.detach().numpy()),
-            pos_weight=tc(W5, x.detach().numpy()), reduction="none")),
-    "nll_loss": ([(4, 5)], lambda x: sl.nll_loss(x, LABELS, const(W5, x)),
-                 lambda g, x: sl.nll_loss_backward(g, x, LABELS, const(W5, x)),
-                 lambda x: F.nll_loss(x, torch.tensor(LABELS), tc(W5, x.detach().numpy()))),
+            x,
+            tc(PROBS, x.detach().numpy()),
+            tc(W5, x.detach().numpy()),
+            pos_weight=tc(W5, x.detach().numpy()),
+            reduction="none",
+        ),
+    ),
+    "nll_loss": (
+        [(4, 5)],
+        lambda x: sl.nll_loss(x, LABELS, const(W5, x)),
+        lambda g, x: sl.nll_loss_backward(g, x, LABELS, const(W5, x)),
+        lambda x: F.nll_loss(x, torch.tensor(LABELS), tc(W5, x.detach().numpy())),
+    ),
     "cross_entropy": (
-        [(4, 5)], lambda x: sl.cross_entropy(x, LABELS, const(W5, x), label_smoothing=0.2),
+        [(4, 5)],
+        lambda x: sl.cross_entropy(x, LABELS, const(W5, x), label_smoothing=0.2),
         lambda g, x: sl.cross_entropy_backward(g, x, LABELS, const(W5, x), label_smoothing=0.2),
-        lambda x: F.cross_entropy(x, torch.tensor(LABELS), tc(W5, x.detach().numpy()),
-                                  label_smoothing=0.2)),
+        lambda x: F.cross_entropy(x, torch.tensor(LABELS), tc(W5, x.detach().numpy()), label_smoothing=0.2),
+    ),
     "cross_entropy_probs": (
-        [(4, 5)], lambda x: sl.cross_entropy(x, const(PROBS, x), label_smoothing=0.1),
+        [(4, 5)],
+        lambda x: sl.cross_entropy(x, const(PROBS, x), label_smoothing=0.1),
         lambda g, x: sl.cross_entropy_backward(g, x, const(PROBS, x), label_smoothing=0.1),
-        lambda x: F.cross_entropy(x, tc(PROBS, x.detach().numpy()), label_smoothing=0.1)),
+        lambda x: F.cross_entropy(x, tc(PROBS, x.detach().numpy()), label_smoothing=0.1),
+    ),
 }
 
 
@@ -122,12 +163,15 @@ def test_batch_norm_eval_and_running_stats_keep_dtype(dtype):
     x = R.normal(size=(5, 3)).astype(np_dtype)
     rm, rv = np.zeros(3, np_dtype), np.ones(3, np_dtype)
     ref_m, ref_v = torch.tensor(rm), torch.tensor(rv)
-    close("batch_norm_train", dtype, sf.batch_norm(x, rm, rv, training=True),
-          F.batch_norm(torch.tensor(x), ref_m, ref_v, training=True))
+    close(
+        "batch_norm_train",
+        dtype,
+        sf.batch_norm(x, rm, rv, training=True),
+        F.batch_norm(torch.tensor(x), ref_m, ref_v, training=True),
+    )
     close("batch_norm_running", dtype, rm, ref_m)
     close("batch_norm_running", dtype, rv, ref_v)
-    close("batch_norm_eval", dtype, sf.batch_norm(x, rm, rv),
-          F.batch_norm(torch.tensor(x), ref_m, ref_v))
+    close("batch_norm_eval", dtype, sf.batch_norm(x, rm, rv), F.batch_norm(torch.tensor(x), ref_m, ref_v))
 
 
 @pytest.mark.parametrize("dtype", sorted(DTYPES))
@@ -143,8 +187,7 @@ def test_cells_and_sequences_keep_dtype(kind, dtype):
     want_out, want_h = m(x)
     out, h = getattr(sr, kind)(x.numpy(), None, state, num_layers=2, bidirectional=True)
     close(kind, dtype, out, want_out)
-    for ours, theirs in zip(h if kind == "lstm" else (h,), want_h if kind == "lstm" else (want_h,),
-                            strict=True):
+    for ours, theirs in zip(h if kind == "lstm" else (h,), want_h if kind == "lstm" else (want_h,), strict=True):
         close(kind + "_state", dtype, ours, theirs)
     cell_cls = {"rnn": torch.nn.RNNCell, "lstm": torch.nn.LSTMCell, "gru": torch.nn.GRUCell}[kind]
     cell = cell_cls(3, 4).to(torch_dtype)
@@ -154,8 +197,7 @@ def test_cells_and_sequences_keep_dtype(kind, dtype):
     hx_np = tuple(s.numpy() for s in hx) if kind == "lstm" else h0.numpy()
     got = getattr(sr, kind + "_cell")(x[0].numpy(), hx_np, *params)
     want = cell(x[0], hx)
-    for ours, theirs in zip(got if kind == "lstm" else (got,), want if kind == "lstm" else (want,),
-                            strict=True):
+    for ours, theirs in zip(got if kind == "lstm" else (got,), want if kind == "lstm" else (want,), strict=True):
         close(kind + "_cell", dtype, ours, theirs)
 
 
@@ -187,23 +229,32 @@ REFUSED = {
     "softmax": (lambda: sf.softmax(XI, 1), lambda: F.softmax(torch.tensor(XI), 1)),
     "log_softmax": (lambda: sf.log_softmax(XI, 1), lambda: F.log_softmax(torch.tensor(XI), 1)),
     "dropout": (lambda: sf.dropout(XI, 0.5), lambda: F.dropout(torch.tensor(XI), 0.5)),
-    "batch_norm": (lambda: sf.batch_norm(XI, None, None, training=True),
-                   lambda: F.batch_norm(torch.tensor(XI), None, None, training=True)),
+    "batch_norm": (
+        lambda: sf.batch_norm(XI, None, None, training=True),
+        lambda: F.batch_norm(torch.tensor(XI), None, None, training=True),
+    ),
     "mse_loss": (lambda: sl.mse_loss(XI, XI), lambda: F.mse_loss(torch.tensor(XI), torch.tensor(XI))),
     "l1_loss": (lambda: sl.l1_loss(XI, XI), lambda: F.l1_loss(torch.tensor(XI), torch.tensor(XI))),
     "binary_cross_entropy": (
         lambda: sl.binary_cross_entropy(XI, XI),
-        lambda: F.binary_cross_entropy(torch.tensor(XI), torch.tensor(XI))),
+        lambda: F.binary_cross_entropy(torch.tensor(XI), torch.tensor(XI)),
+    ),
     "bce_with_logits": (
         lambda: sl.binary_cross_entropy_with_logits(XI, XI),
-        lambda: F.binary_cross_entropy_with_logits(torch.tensor(XI), torch.tensor(XI))),
-    "nll_loss": (lambda: sl.nll_loss(XI, np.array([0, 1, 2])),
-                 lambda: F.nll_loss(torch.tensor(XI), torch.tensor([0, 1, 2]))),
-    "cross_entropy": (lambda: sl.cross_entropy(XI, np.array([0, 1, 2])),
-                      lambda: F.cross_entropy(torch.tensor(XI), torch.tensor([0, 1, 2]))),
+        lambda: F.binary_cross_entropy_with_logits(torch.tensor(XI), torch.tensor(XI)),
+    ),
+    "nll_loss": (
+        lambda: sl.nll_loss(XI, np.array([0, 1, 2])),
+        lambda: F.nll_loss(torch.tensor(XI), torch.tensor([0, 1, 2])),
+    ),
+    "cross_entropy": (
+        lambda: sl.cross_entropy(XI, np.array([0, 1, 2])),
+        lambda: F.cross_entropy(torch.tensor(XI), torch.tensor([0, 1, 2])),
+    ),
     "lstm_cell": (
         lambda: sr.lstm_cell(XI[:1], (XI[:1, :2], XI[:1, :2]), np.ones((8, 4), int), np.ones((8, 2), int)),
-        lambda: torch.nn.LSTMCell(4, 2)(torch.tensor(XI[:1]))),
+        lambda: torch.nn.LSTMCell(4, 2)(torch.tensor(XI[:1])),
+    ),
 }
 
 
@@ -219,11 +270,15 @@ def test_integer_input_refused_where_torch_refuses(name):
 ACCEPTED = {  # torch computes these on integers, and so do we (same values, same dtype)
     "relu": (lambda: sf.relu(XI), lambda: F.relu(torch.tensor(XI))),
     "linear": (lambda: sf.linear(XI, XI[:2]), lambda: F.linear(torch.tensor(XI), torch.tensor(XI[:2]))),
-    "conv2d": (lambda: conv2d(XI4, XI4[:, :, :2, :3]),
-               lambda: F.conv2d(torch.tensor(XI4), torch.tensor(XI4[:, :, :2, :3]))),
+    "conv2d": (
+        lambda: conv2d(XI4, XI4[:, :, :2, :3]),
+        lambda: F.conv2d(torch.tensor(XI4), torch.tensor(XI4[:, :, :2, :3])),
+    ),
     "max_pool2d": (lambda: max_pool2d(XI4, 3, 1, 1), lambda: F.max_pool2d(torch.tensor(XI4), 3, 1, 1)),
-    "avg_pool2d": (lambda: avg_pool2d(XI4, 3, 2, 1, True, False),
-                   lambda: F.avg_pool2d(torch.tensor(XI4), 3, 2, 1, True, False)),
+    "avg_pool2d": (
+        lambda: avg_pool2d(XI4, 3, 2, 1, True, False),
+        lambda: F.avg_pool2d(torch.tensor(XI4), 3, 2, 1, True, False),
+    ),
 }
 
 
@@ -239,9 +294,11 @@ def test_backward_refuses_integer_input():
     """Only floating arrays have gradients (torch: requires_grad needs a floating dtype)."""
     with pytest.raises(RuntimeError, match="floating point"):
         torch.tensor(XI, requires_grad=True)
-    for call in (lambda: sf.relu_backward(np.ones((3, 4)), XI),
-                 lambda: sf.linear_backward(np.ones((3, 3)), XI, XI[:3]),
-                 lambda: sl.mse_loss_backward(1.0, XI, XI)):
+    for call in (
+        lambda: sf.relu_backward(np.ones((3, 4)), XI),
+        lambda: sf.linear_backward(np.ones((3, 3)), XI, XI[:3]),
+        lambda: sl.mse_loss_backward(1.0, XI, XI),
+    ):
         with pytest.raises(TypeError, match="input must be a floating-point array"):
             call()
 

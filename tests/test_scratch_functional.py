@@ -28,10 +28,7 @@ def t(a, grad=True):
 
 def vjp(out, inputs, g):
     """Gradients of ``sum(out * g)`` with respect to ``inputs`` (torch.autograd.grad)."""
-    return [
-        x.detach().numpy()
-        for x in torch.autograd.grad(out, inputs, torch.as_tensor(g, dtype=torch.float64))
-    ]
+    return [x.detach().numpy() for x in torch.autograd.grad(out, inputs, torch.as_tensor(g, dtype=torch.float64))]
 
 
 @pytest.fixture
@@ -242,9 +239,7 @@ def test_regression_and_binary_losses(reduction, rng):
     ]
     for name, fwd, bwd, ref, inp, kw in cases:
         xt = t(inp)
-        out = ref(
-            xt, torch.tensor(y), reduction=reduction, **{k: torch.tensor(v) for k, v in kw.items()}
-        )
+        out = ref(xt, torch.tensor(y), reduction=reduction, **{k: torch.tensor(v) for k, v in kw.items()})
         check(name, fwd(inp, y, reduction=reduction, **kw), out.detach().numpy())
         check(name + "_backward", bwd(g, inp, y, reduction=reduction, **kw), vjp(out, [xt], g)[0])
 
@@ -290,8 +285,7 @@ def test_cross_entropy_and_nll(n, c, extra, reduction, use_weight, ignored, smoo
     wt = torch.tensor(w) if use_weight else None
     g = r.normal() if reduction != "none" else r.normal(size=y.shape)
     for name, fwd, bwd, ref, kw in [
-        ("cross_entropy", sl.cross_entropy, sl.cross_entropy_backward, F.cross_entropy,
-         {"label_smoothing": smoothing}),
+        ("cross_entropy", sl.cross_entropy, sl.cross_entropy_backward, F.cross_entropy, {"label_smoothing": smoothing}),
         ("nll_loss", sl.nll_loss, sl.nll_loss_backward, F.nll_loss, {}),
     ]:
         xt = t(x)
@@ -334,8 +328,9 @@ def test_label_smoothing_is_a_mixture_with_the_uniform_target(rng):
     x, y, eps = rng.normal(size=(6, 4)), rng.integers(0, 4, size=6), 0.3
     q = (1 - eps) * np.eye(4)[y] + eps / 4
     assert_allclose(sl.cross_entropy(x, y, label_smoothing=eps), sl.cross_entropy(x, q), **TOL)
-    assert_allclose(sl.cross_entropy_backward(1.0, x, y, label_smoothing=eps),
-                    sl.cross_entropy_backward(1.0, x, q), **TOL)
+    assert_allclose(
+        sl.cross_entropy_backward(1.0, x, y, label_smoothing=eps), sl.cross_entropy_backward(1.0, x, q), **TOL
+    )
     with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\], got 1.5"):
         sl.cross_entropy(x, y, label_smoothing=1.5)
     with pytest.raises(TypeError, match="label_smoothing must be a number"):

@@ -59,9 +59,7 @@ def test_matches_torch_step_for_step(name, kw):
         loss = 0.5 * ((At @ W + c - bt) ** 2).mean() + 0.25 * (W**4).sum()
         loss.backward()
         g_np = grads_numpy(A, b, *ours)
-        assert_allclose(
-            g_np[0], W.grad.numpy(), rtol=1e-10, atol=1e-12
-        )  # same point, same gradient
+        assert_allclose(g_np[0], W.grad.numpy(), rtol=1e-10, atol=1e-12)  # same point, same gradient
         topt.step()
         opt.step(g_np)
         for p, tp in zip(ours, [W, c], strict=True):
@@ -101,6 +99,4 @@ def test_params_are_updated_in_place_and_bad_input_raises():
 
 
 def test_zz_report_worst_error():
-    print(
-        "\nworst |ours - torch| per optimizer:", {k: f"{v:.1e}" for k, v in sorted(WORST.items())}
-    )
+    print("\nworst |ours - torch| per optimizer:", {k: f"{v:.1e}" for k, v in sorted(WORST.items())})

@@ -83,10 +83,17 @@ def test_a_skipped_block_shows_why_right_above_it(site, lang):
 class _Resources(HTMLParser):
     """Collects the URLs a browser would fetch by itself (not the links a reader may click)."""
 
-    FETCHED = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("video", "src"),
-               ("audio", "src"), ("embed", "src"), ("object", "data")}
-    LINK_RELS = {"stylesheet", "preload", "modulepreload", "icon", "prefetch", "preconnect", "dns-prefetch",
-                 "manifest"}
+    FETCHED = {
+        ("script", "src"),
+        ("img", "src"),
+        ("iframe", "src"),
+        ("source", "src"),
+        ("video", "src"),
+        ("audio", "src"),
+        ("embed", "src"),
+        ("object", "data"),
+    }
+    LINK_RELS = {"stylesheet", "preload", "modulepreload", "icon", "prefetch", "preconnect", "dns-prefetch", "manifest"}
 
     def __init__(self):
         super().__init__()
@@ -114,16 +121,23 @@ def test_no_resource_comes_from_another_host(site):
         offenders += [f"{page.relative_to(site)}: {u}" for u in parser.urls if EXTERNAL.match(u)]
     for sheet in list(site.rglob("*.css")):
         text = sheet.read_text(encoding="utf-8", errors="replace")
-        offenders += [f"{sheet.relative_to(site)}: {u}" for u in re.findall(r"@import\s+url\(['\"]?(https?://[^'\")]+)", text)]
-        offenders += [f"{sheet.relative_to(site)}: {u}" for u in re.findall(r"url\(['\"]?(https?://[^'\")]+)", text)
-                      if "w3.org" not in u]
+        offenders += [
+            f"{sheet.relative_to(site)}: {u}" for u in re.findall(r"@import\s+url\(['\"]?(https?://[^'\")]+)", text)
+        ]
+        offenders += [
+            f"{sheet.relative_to(site)}: {u}"
+            for u in re.findall(r"url\(['\"]?(https?://[^'\")]+)", text)
+            if "w3.org" not in u
+        ]
     assert not offenders, "\n".join(offenders[:20])
 
 
 def test_the_resource_scan_can_fail():
     parser = _Resources()
-    parser.feed('<script src="https://cdn.example/x.js"></script><link rel="stylesheet" href="//fonts.example/a.css">'
-                '<a href="https://github.com/">a link a reader clicks is fine</a>')
+    parser.feed(
+        '<script src="https://cdn.example/x.js"></script><link rel="stylesheet" href="//fonts.example/a.css">'
+        '<a href="https://github.com/">a link a reader clicks is fine</a>'
+    )
     assert [u for u in parser.urls if EXTERNAL.match(u)] == ["https://cdn.example/x.js", "//fonts.example/a.css"]
 
 

@@ -30,7 +30,9 @@ COUNT = {
 # "every code block runs": true only where nothing is skipped (a sentence about running, not, say, licensing)
 ALL = {
     "ko": re.compile(r"모든 (?:페이지의 )?(?:모든 )?코드(?: 블록| 예제)?(?:은|는|이|가|도) [^.\n]*?(?:실행|테스트)"),
-    "en": re.compile(r"\bevery (?:code (?:block|example)|python block)s?\b[^.]*?\b(?:runs?|run by|tested)\b", re.IGNORECASE),
+    "en": re.compile(
+        r"\bevery (?:code (?:block|example)|python block)s?\b[^.]*?\b(?:runs?|run by|tested)\b", re.IGNORECASE
+    ),
 }
 
 
@@ -40,7 +42,12 @@ def prose(text: str) -> str:
     for line in text.splitlines():
         opened = re.match(r"^[ \t>]*(`{3,}|~{3,})", line)
         if fence:
-            if opened and opened[1][0] == fence[0] and len(opened[1]) >= len(fence) and not line.strip()[len(opened[1]):]:
+            if (
+                opened
+                and opened[1][0] == fence[0]
+                and len(opened[1]) >= len(fence)
+                and not line.strip()[len(opened[1]) :]
+            ):
                 fence = None
             continue
         if opened:
@@ -101,7 +108,10 @@ def test_the_home_page_gives_the_count(lang):
 
 def test_both_languages_skip_the_same_blocks():
     pages = {
-        lang: [p.relative_to(DOCS).as_posix().removesuffix(f".{lang}.md") for p, _, _ in skipped_blocks(language_pages(lang))]
+        lang: [
+            p.relative_to(DOCS).as_posix().removesuffix(f".{lang}.md")
+            for p, _, _ in skipped_blocks(language_pages(lang))
+        ]
         for lang in ("ko", "en")
     }
     assert pages["ko"] == pages["en"], pages
@@ -130,7 +140,7 @@ def test_the_claim_check_can_fail(tmp_path):
     assert not claim_problems("실행하지 않는 블록은 전체에서 1개입니다. [여기](ch/p.md)", "ko", skipped, tmp_path)
     assert not claim_problems("Every code block in this chapter runs as a test.", "en", [], tmp_path)
     assert not claim_problems("Code, including every code block on the pages, is MIT.", "en", skipped, tmp_path)
-    example = "````markdown\n<!-- skip: next \"x\" -->\nEvery code block runs.\n````\n"
+    example = '````markdown\n<!-- skip: next "x" -->\nEvery code block runs.\n````\n'
     assert not claim_problems(example, "en", skipped, tmp_path), "text inside a fence is an example, not a claim"
 
 

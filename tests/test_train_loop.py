@@ -40,9 +40,7 @@ def blobs(n=96, seed=0):
 def loaders(batch_size=16, seed=0):
     x, y = blobs(seed=seed)
     g = torch.Generator().manual_seed(seed)
-    train = DataLoader(
-        TensorDataset(x[:64], y[:64]), batch_size=batch_size, shuffle=True, generator=g
-    )
+    train = DataLoader(TensorDataset(x[:64], y[:64]), batch_size=batch_size, shuffle=True, generator=g)
     val = DataLoader(TensorDataset(x[64:], y[64:]), batch_size=batch_size)
     return train, val
 
@@ -76,9 +74,7 @@ def test_loss_decreases_and_accuracy_rises():
 def test_early_stopping_stops_after_patience_epochs():
     model = small_model()
     train, val = loaders()
-    opt = torch.optim.SGD(
-        model.parameters(), lr=0.0
-    )  # nothing changes: no epoch improves on the first
+    opt = torch.optim.SGD(model.parameters(), lr=0.0)  # nothing changes: no epoch improves on the first
     h = fit(
         model,
         train,

@@ -30,7 +30,9 @@ def test_there_is_a_workflow():
 def test_schema():
     result = subprocess.run(
         [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -38,7 +40,9 @@ def test_schema():
 def test_zizmor_offline():
     result = subprocess.run(
         [tool("zizmor"), "--offline", "--no-progress", str(ROOT / ".github" / "workflows")],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -48,7 +52,9 @@ def test_the_schema_check_can_fail(tmp_path):
     bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    stepz: []\n")
     result = subprocess.run(
         [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(bad)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
 
@@ -82,8 +88,9 @@ SCHEMAS = {
 
 
 def check_schema(schema: str, path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([tool("check-jsonschema"), "--builtin-schema", schema, str(path)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", schema, str(path)], capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("path", sorted(SCHEMAS), ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -110,10 +117,14 @@ def test_dependabot_watches_actions_and_pins_but_keeps_torch_on_its_minor():
     assert all(u["directory"] == "/" for u in updates.values())
     torch_rules = [rule for rule in updates["pip"].get("ignore", []) if rule["dependency-name"] == "torch"]
     assert torch_rules and set(torch_rules[0]["update-types"]) >= {
-        "version-update:semver-major", "version-update:semver-minor"}
+        "version-update:semver-major",
+        "version-update:semver-minor",
+    }
     # Dependabot reads a .txt file only when every line is a comment or a requirement: keep it that way
     lines = [line.strip() for line in (ROOT / "constraints.txt").read_text().splitlines()]
-    strays = [line for line in lines if line and not line.startswith("#") and not re.fullmatch(r"[A-Za-z0-9_.\-]+==\S+", line)]
+    strays = [
+        line for line in lines if line and not line.startswith("#") and not re.fullmatch(r"[A-Za-z0-9_.\-]+==\S+", line)
+    ]
     assert not strays, f"constraints.txt lines Dependabot would not parse: {strays}"
     assert "torch==2.13.0" in lines
 

@@ -25,9 +25,7 @@ from decimal import Decimal
 DEFAULT_TOLERANCE = 1
 
 # a number not glued to a word: "w5", "conv2d" and "3x3" keep their digits as text
-NUMBER = re.compile(
-    r"(?<![\w.])(?P<num>[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)(?![\w.]*\w)"
-)
+NUMBER = re.compile(r"(?<![\w.])(?P<num>[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)(?![\w.]*\w)")
 
 
 def normalize_output(text: str) -> str:
@@ -114,9 +112,7 @@ def check_output(
     want = normalize_output(expected).splitlines()
     got = normalize_output(actual).splitlines()
     # lines equal up to noise are shown as the page's line, so the diff points at real changes
-    shown = [
-        want[k] if k < len(want) and lines_match(want[k], line, tolerance) else line for k, line in enumerate(got)
-    ]
+    shown = [want[k] if k < len(want) and lines_match(want[k], line, tolerance) else line for k, line in enumerate(got)]
     diff = difflib.unified_diff(want, shown, fromfile=fromfile, tofile=tofile, lineterm="")
     rule = "exactly" if tolerance == 0 else f"up to {tolerance} unit(s) in the last printed digit of a decimal"
     return "\n".join(diff) + f"\n(numbers compared {rule}; words and integers exactly)"

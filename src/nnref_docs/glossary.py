@@ -24,13 +24,40 @@ import yaml
 from .fences import text_lines
 
 MARKER = "<!-- glossary -->"
-SKIP_TAGS = {"code", "pre", "a", "h1", "h2", "h3", "h4", "h5", "h6", "abbr", "script", "style", "svg",
-             "button", "label", "title", "summary"}
-SKIP_CLASSES = ("arithmatex", "nnref-mermaid", "katex", "md-nav", "md-header", "md-footer", "md-search",
-                "md-sidebar", "md-tabs", "headerlink", "jupyter-wrapper")
+SKIP_TAGS = {
+    "code",
+    "pre",
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "abbr",
+    "script",
+    "style",
+    "svg",
+    "button",
+    "label",
+    "title",
+    "summary",
+}
+SKIP_CLASSES = (
+    "arithmatex",
+    "nnref-mermaid",
+    "katex",
+    "md-nav",
+    "md-header",
+    "md-footer",
+    "md-search",
+    "md-sidebar",
+    "md-tabs",
+    "headerlink",
+    "jupyter-wrapper",
+)
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
-VOID = {"br", "img", "hr", "input", "meta", "link", "source", "wbr", "col", "area", "base", "embed", "param",
-        "track"}
+VOID = {"br", "img", "hr", "input", "meta", "link", "source", "wbr", "col", "area", "base", "embed", "param", "track"}
 
 
 @lru_cache(maxsize=1)

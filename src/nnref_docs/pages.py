@@ -8,6 +8,7 @@ import tokenize
 from pathlib import Path
 
 from .parse import Block, parse_page
+from .problems import Problem
 
 LANGS = ("ko", "en")
 # Python 3.12 splits f-strings into several tokens; the text parts are masked, the {expressions} kept
@@ -83,3 +84,52 @@ def comparable(block: Block) -> tuple[str, str]:
 
 def code_blocks(path: Path) -> list[Block]:
     return parse_page(path.read_text(encoding="utf-8"))
+
+
+def first_difference(ko: str, en: str) -> str:
+    """The first masked line that differs, as ``ko: ... / en: ...``."""
+    for a, b in zip(ko.splitlines() + [""], en.splitlines() + [""], strict=False):
+        if a != b:
+            return f"ko: {a or '(nothing)'!r} / en: {b or '(nothing)'!r}"
+    return "(same lines, different layout)"
+
+
+def parity_problems(ko: Path, en: Path) -> list[Problem]:
+    """Where the two languages of a page stop running the same code (comments and strings aside)."""
+    ko_blocks, en_blocks = code_blocks(ko), code_blocks(en)
+    problems = []
+    for a, b in zip(ko_blocks, en_blocks, strict=False):
+        if comparable(a) != comparable(b):
+            difference = first_difference(comparable(a)[1], comparable(b)[1])
+            problems.append(
+                Problem(
+                    en,
+                    b.line,
+                    f"the code differs from {ko.name} line {a.line} (beyond comments and strings): {difference}",
+                )
+            )
+            break  # one at a time: later blocks are usually shifted by the first difference
+    if len(ko_blocks) != len(en_blocks):
+        problems.append(Problem(en, 1, f"{len(en_blocks)} python blocks here, {len(ko_blocks)} in {ko.name}"))
+    return problems
+
+
+def nav_pages(mkdocs_yml: Path) -> set[str]:
+    """Every page the site's navigation lists (``01-foundations/mlp.md``)."""
+    from .sitebuild import mkdocs_config
+
+    config = mkdocs_config(mkdocs_yml)
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, str):
+            found.add(node)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            for child in node.values():
+                walk(child)
+
+    walk(config.get("nav", []))
+    return found

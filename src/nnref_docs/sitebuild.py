@@ -22,12 +22,16 @@ def build(config: Path, site: Path) -> subprocess.CompletedProcess:
     )
 
 
-def base_path() -> str:
-    """The path the site is published under (GitHub Pages: /<repo>), from mkdocs.yml's site_url."""
+def mkdocs_config(path: Path = MKDOCS_YML) -> dict:
+    """``mkdocs.yml`` as data, its ``!!python/...`` tags (slugify functions) read as ``None``."""
 
     class Loader(yaml.SafeLoader):
         pass
 
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *args: None)
-    config = yaml.load(MKDOCS_YML.read_text(encoding="utf-8"), Loader=Loader)
-    return urlparse(config["site_url"]).path.rstrip("/")
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
+
+
+def base_path() -> str:
+    """The path the site is published under (GitHub Pages: /<repo>), from mkdocs.yml's site_url."""
+    return urlparse(mkdocs_config()["site_url"]).path.rstrip("/")

@@ -1,0 +1,159 @@
+"""Check one page pair, everything about it, in seconds: ``make check PAGE=03-pytorch/optimizers``.
+
+For a contributor who has just written or changed a page: both languages are checked, and every
+finding is printed as ``docs/<page>.<lang>.md:<line>: what is wrong``. The same functions run
+over the whole site in ``make test``; this command runs them on one pair, without building the
+site. What is checked, and which rule of the contributing guide it enforces:
+
+1. ``pair``: the page exists as ``<page>.ko.md`` and ``<page>.en.md`` (every page in both languages).
+2. ``parse``: the harness can read both (fences closed, directives with reasons, output blocks
+   right under their code).
+3. ``parity``: both run the same code, comments and string literals aside (first differing line).
+4. ``run``: every python block runs, in page order, in a fresh process per page, and prints what
+   its ```` ```text ```` block shows (one unit in the last printed digit); figures show the same.
+5. ``glossary``: the Korean page uses the glossary's spelling (docs/glossary.yml, ``avoid``).
+6. ``links``: every link to a page, file or heading points at something that exists.
+7. ``nav``: the page is in ``mkdocs.yml``'s ``nav`` (the strict build refuses a page outside it).
+
+Exit status 0 when nothing is found, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .glossary import avoided_terms, load
+from .isolate import PageGone, PageServer
+from .links import link_problems
+from .pages import LANGS, nav_pages, page_key, parity_problems
+from .parse import ParseError, parse_page
+from .paths import DOCS, MKDOCS_YML
+from .problems import Problem
+from .run import where
+
+
+def pair_key(argument: str, docs: Path = DOCS) -> str:
+    """``docs/03-pytorch/optimizers.ko.md``, ``03-pytorch/optimizers.md`` or ``03-pytorch/optimizers``
+    -> ``03-pytorch/optimizers``."""
+    path = Path(argument)
+    if path.is_absolute() or path.parts[:1] == (docs.name,):
+        try:
+            path = path.resolve().relative_to(docs.resolve())
+        except ValueError:
+            path = Path(*path.parts[1:])
+    key = page_key(path)
+    return key[: -len(".md")] if key.endswith(".md") else key
+
+
+def run_page(path: Path, root: Path) -> tuple[list[Problem | str], int, int]:
+    """Run one page as ``make test`` does; (findings, blocks run, blocks skipped)."""
+    blocks = parse_page(path.read_text(encoding="utf-8"))
+    if not blocks:
+        return [], 0, 0
+    found: list[Problem | str] = []
+    ran = skipped = 0
+    server = PageServer()
+    try:
+        server.open(path, root)
+        for block in blocks:
+            if block.skip_reason is not None:
+                skipped += 1
+                continue
+            try:
+                message = server.run_block(block)
+            except PageGone as gone:
+                found.append(f"{where(path, block.line, root)}: {gone}")
+                break
+            ran += 1
+            if message:
+                found.append(message)
+        if any("savefig(" in block.source for block in blocks):
+            message = server.check_figures()
+            if message:
+                found.append(message)
+    finally:
+        server.close()
+    return found, ran, skipped
+
+
+def check_pair(key: str, docs: Path = DOCS, mkdocs_yml: Path = MKDOCS_YML, run: bool = True) -> tuple[list, list]:
+    """All findings for one page pair, and a line per check for the summary."""
+    paths = {lang: docs / f"{key}.{lang}.md" for lang in LANGS}
+    found: list[Problem | str] = []
+    summary: list[str] = []
+    present = {lang: path for lang, path in paths.items() if path.exists()}
+    for lang, path in paths.items():
+        if lang not in present:
+            found.append(Problem(path, 1, f"missing: every page needs {key}.ko.md and {key}.en.md"))
+    summary.append(f"pair      {'ok' if len(present) == len(paths) else 'missing a language'}")
+    if not present:
+        return found, summary
+
+    parsed = {}
+    for lang, path in present.items():
+        try:
+            parsed[lang] = parse_page(path.read_text(encoding="utf-8"))
+        except ParseError as error:
+            found.append(Problem(path, error.line, error.message))
+    summary.append("parse     " + ", ".join(f"{lang} {len(b)} blocks" for lang, b in parsed.items()))
+
+    if len(parsed) == len(paths):
+        differ = parity_problems(paths["ko"], paths["en"])
+        found += differ
+        summary.append(f"parity    {'same code' if not differ else 'differs'}")
+
+    if run and parsed:
+        with ThreadPoolExecutor(max_workers=len(parsed)) as pool:  # one process per page, side by side
+            runs = {lang: pool.submit(run_page, present[lang], docs.parent) for lang in parsed}
+        words = []
+        for lang, future in runs.items():
+            problems, ran, skipped = future.result()
+            found += problems
+            words.append(
+                f"{lang} {ran} ran" + (f", {skipped} skipped" if skipped else "") + (" FAILED" if problems else "")
+            )
+        summary.append("run       " + "; ".join(words))
+
+    if "ko" in present:
+        variants = avoided_terms(present["ko"].read_text(encoding="utf-8"), load(str(docs / "glossary.yml")))
+        found += [Problem(present["ko"], v.line, f"glossary: write '{v.term}', not '{v.found}'") for v in variants]
+        summary.append(f"glossary  {'ok' if not variants else f'{len(variants)} variants'}")
+
+    broken = [problem for path in present.values() for problem in link_problems(path, docs)]
+    found += broken
+    summary.append(f"links     {'ok' if not broken else f'{len(broken)} broken'}")
+
+    listed = f"{key}.md" in nav_pages(mkdocs_yml)
+    if not listed:
+        found.append(Problem(mkdocs_yml, 1, f"nav: {key}.md is not in the nav (add it under its chapter)"))
+    summary.append(f"nav       {'listed' if listed else 'missing'}")
+    return found, summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m nnref_docs.check", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "pages", nargs="+", help="a page of the pair: docs/03-pytorch/optimizers.ko.md, or 03-pytorch/optimizers"
+    )
+    parser.add_argument("--no-run", action="store_true", help="skip running the code (the static checks only)")
+    args = parser.parse_args(argv)
+    status = 0
+    for argument in args.pages:
+        start = time.perf_counter()
+        key = pair_key(argument, DOCS)
+        found, summary = check_pair(key, DOCS, MKDOCS_YML, run=not args.no_run)
+        print(f"docs/{key} ({time.perf_counter() - start:.1f} s)")
+        for line in summary:
+            print(f"  {line}")
+        for problem in found:
+            print(str(problem) if isinstance(problem, Problem) else problem)
+        status = status or int(bool(found))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

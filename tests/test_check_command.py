@@ -1,0 +1,144 @@
+"""`make check PAGE=...`: a contributor adds a page pair and makes the usual mistakes, one at a time;
+each is reported as file:line, with the first differing line where there is one."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nnref_docs.check import check_pair, main, pair_key
+
+ROOT = Path(__file__).resolve().parents[1]
+
+KO = """# 새 페이지
+
+기울기를 구합니다. [최적화](optimizers.md#adam)와 [합성곱](../04-cnn/convolution.md)을 보세요.
+
+```python
+import numpy as np
+
+x = np.array([1.0, 2.0, 3.0])
+print("합:", x.sum())
+```
+
+```text
+합: 6.0
+```
+"""
+EN = (
+    KO.replace("# 새 페이지", "# New page")
+    .replace(
+        "기울기를 구합니다. [최적화](optimizers.md#adam)와 [합성곱](../04-cnn/convolution.md)을 보세요.",
+        "We compute a gradient. See [optimizers](optimizers.md#adam) and [convolution](../04-cnn/convolution.md).",
+    )
+    .replace('"합:"', '"sum:"')
+    .replace("합: 6.0", "sum: 6.0")
+)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the docs' skeleton: glossary, a page to link to, and a nav that lists the new page."""
+    docs = tmp_path / "docs"
+    (docs / "03-pytorch").mkdir(parents=True)
+    (docs / "04-cnn").mkdir()
+    shutil.copy(ROOT / "docs" / "glossary.yml", docs / "glossary.yml")
+    for lang in ("ko", "en"):
+        (docs / "03-pytorch" / f"optimizers.{lang}.md").write_text("# Optimizers\n\n## Adam {#adam}\n")
+        (docs / "04-cnn" / f"convolution.{lang}.md").write_text("# Convolution\n")
+        (docs / "03-pytorch" / f"new.{lang}.md").write_text(KO if lang == "ko" else EN, encoding="utf-8")
+    mkdocs = tmp_path / "mkdocs.yml"
+    mkdocs.write_text(
+        "site_name: x\nnav:\n  - 파이토치:\n      - 03-pytorch/optimizers.md\n      - 03-pytorch/new.md\n"
+    )
+    return docs, mkdocs
+
+
+def findings(project, run=False):
+    docs, mkdocs = project
+    found, _ = check_pair("03-pytorch/new", docs, mkdocs, run=run)
+    return [str(f).replace(str(docs.parent) + "/", "") for f in found]
+
+
+def edit(project, lang, old, new):
+    page = project[0] / "03-pytorch" / f"new.{lang}.md"
+    page.write_text(page.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "argument", ["docs/03-pytorch/new.ko.md", "03-pytorch/new.en.md", "03-pytorch/new.md", "03-pytorch/new"]
+)
+def test_any_name_of_the_pair_finds_it(argument):
+    assert pair_key(argument) == "03-pytorch/new"
+
+
+def test_a_good_pair_passes(project):
+    assert findings(project) == []
+
+
+def test_a_missing_language(project):
+    (project[0] / "03-pytorch" / "new.en.md").unlink()
+    assert findings(project) == [
+        "docs/03-pytorch/new.en.md:1: missing: every page needs 03-pytorch/new.ko.md and 03-pytorch/new.en.md"
+    ]
+
+
+def test_code_that_differs_between_languages(project):
+    edit(project, "en", "x.sum()", "x.mean()")
+    [found] = findings(project)
+    assert found.startswith("docs/03-pytorch/new.en.md:5: the code differs from new.ko.md line 5")
+    assert "ko: 'print ( \"…\" , x . sum ( ) )' / en: 'print ( \"…\" , x . mean ( ) )'" in found
+
+
+def test_an_avoided_glossary_spelling(project):
+    edit(project, "ko", "기울기를 구합니다.", "그래디언트를 구합니다.")
+    assert findings(project) == ["docs/03-pytorch/new.ko.md:3: glossary: write '기울기', not '그래디언트'"]
+
+
+def test_a_broken_link_and_a_missing_anchor(project):
+    edit(project, "ko", "optimizers.md#adam", "optimizers.md#sgd")
+    edit(project, "en", "../04-cnn/convolution.md", "../04-cnn/convolutions.md")
+    assert findings(project) == [
+        "docs/03-pytorch/new.ko.md:3: optimizers.md#sgd: no heading #sgd in optimizers.ko.md",
+        "docs/03-pytorch/new.en.md:3: ../04-cnn/convolutions.md: no file 04-cnn/convolutions.en.md",
+    ]
+
+
+def test_a_page_missing_from_the_nav(project):
+    mkdocs = project[1]
+    mkdocs.write_text(mkdocs.read_text().replace("      - 03-pytorch/new.md\n", ""))
+    assert findings(project) == ["mkdocs.yml:1: nav: 03-pytorch/new.md is not in the nav (add it under its chapter)"]
+
+
+def test_a_skip_without_reason_is_a_parse_error(project):
+    edit(project, "ko", "```python", "<!-- skip: next -->\n```python")
+    assert findings(project) == ['docs/03-pytorch/new.ko.md:5: a skip needs a reason: <!-- skip: next "why" -->']
+
+
+@pytest.mark.slow
+def test_a_wrong_digit_and_a_raising_block_when_the_code_runs(project, capsys):
+    edit(project, "ko", "합: 6.0", "합: 7.0")
+    edit(project, "en", 'print("sum:", x.sum())', 'print("sum:", x.sum())\nx.reshape(2, 2)')
+    found = findings(project, run=True)
+    assert found[0].startswith("docs/03-pytorch/new.en.md:5: the code differs")  # parity sees the extra line
+    assert any(
+        f.startswith("docs/03-pytorch/new.ko.md:5: what the code printed differs from the text block at line 12\n")
+        and "-합: 7.0\n+합: 6.0" in f
+        for f in found
+    ), found
+    assert any(
+        f.startswith("docs/03-pytorch/new.en.md:5: the block raised ValueError: cannot reshape") for f in found
+    ), found
+
+
+def test_the_command_prints_a_summary_and_fails(project, capsys, monkeypatch):
+    import nnref_docs.check as check
+
+    monkeypatch.setattr(check, "DOCS", project[0])
+    monkeypatch.setattr(check, "MKDOCS_YML", project[1])
+    edit(project, "ko", "기울기를 구합니다.", "그래디언트를 구합니다.")
+    assert main(["03-pytorch/new", "--no-run"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("docs/03-pytorch/new (")
+    assert "  glossary  1 variants\n" in out and "  nav       listed\n" in out
+    assert out.rstrip().endswith("docs/03-pytorch/new.ko.md:3: glossary: write '기울기', not '그래디언트'")
