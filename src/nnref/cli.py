@@ -44,25 +44,15 @@ _seed = _integer_parser(0, "a non-negative integer")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m nnref", description="Train the nnref docs' tasks."
-    )
+    parser = argparse.ArgumentParser(prog="python -m nnref", description="Train the nnref docs' tasks.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("tasks", help="list the tasks that `train` knows")
-    parser.train_parser = train = commands.add_parser(
-        "train", help="train a task and report its validation metric"
-    )
-    train.add_argument(
-        "task", metavar="TASK", help="xor, digits, sine or vla (see `python -m nnref tasks`)"
-    )
+    parser.train_parser = train = commands.add_parser("train", help="train a task and report its validation metric")
+    train.add_argument("task", metavar="TASK", help="xor, digits, sine or vla (see `python -m nnref tasks`)")
     train.add_argument("--epochs", type=_positive_int, default=None, help="default: the task's own")
-    train.add_argument(
-        "--seed", type=_seed, default=0, help="seeds data split, weights, shuffling (default 0)"
-    )
+    train.add_argument("--seed", type=_seed, default=0, help="seeds data split, weights, shuffling (default 0)")
     train.add_argument("--device", default="auto", help="auto (default), cpu, cuda or cuda:N")
-    train.add_argument(
-        "--checkpoint", default=None, metavar="PATH", help="save the best weights here"
-    )
+    train.add_argument("--checkpoint", default=None, metavar="PATH", help="save the best weights here")
     train.add_argument(
         "--log-every",
         type=_positive_int,

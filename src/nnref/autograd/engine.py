@@ -87,8 +87,7 @@ class Value:
         n = float(exponent)
         if self.data < 0 and not n.is_integer():
             raise ValueError(
-                f"a negative base needs an integer exponent: ({self.data:g}) ** {exponent:g} is "
-                "not a real number"
+                f"a negative base needs an integer exponent: ({self.data:g}) ** {exponent:g} is not a real number"
             )
         out = Value(self.data**n, (self,), f"**{exponent:g}")
 
@@ -145,8 +144,7 @@ class Value:
     # ordering has no gradient: refuse it rather than compare nodes by accident
     def _no_ordering(self, other):
         raise TypeError(
-            "Values cannot be ordered (a comparison has no gradient); compare their .data, "
-            "e.g. a.data < b.data"
+            "Values cannot be ordered (a comparison has no gradient); compare their .data, e.g. a.data < b.data"
         )
 
     __lt__ = __le__ = __gt__ = __ge__ = _no_ordering

@@ -61,9 +61,7 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons that all read the same ``nin`` inputs."""
 
-    def __init__(
-        self, nin: int, nout: int, activation: str = "tanh", rng: random.Random | None = None
-    ):
+    def __init__(self, nin: int, nout: int, activation: str = "tanh", rng: random.Random | None = None):
         rng = rng or random.Random(0)
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 

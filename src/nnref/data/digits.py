@@ -46,7 +46,4 @@ def digits_datasets(fractions=(0.6, 0.2, 0.2), seed: int = 0):
     import torch
     from torch.utils.data import TensorDataset
 
-    return tuple(
-        TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
-        for x, y in digits_split(fractions, seed)
-    )
+    return tuple(TensorDataset(torch.from_numpy(x), torch.from_numpy(y)) for x, y in digits_split(fractions, seed))

@@ -20,9 +20,12 @@ def seasonal_series(length=120, period=12, trend=0.05, amplitude=1.0, noise=0.2,
         raise ValueError(f"need length >= 1 and period >= 2, got {length}, {period}")
     rng = np.random.default_rng(seed)
     t = np.arange(length, dtype=np.float64)
-    parts = {"t": t, "trend": trend * t,
-             "season": amplitude * np.sin(2 * np.pi * t / period),
-             "noise": noise * rng.standard_normal(length)}
+    parts = {
+        "t": t,
+        "trend": trend * t,
+        "season": amplitude * np.sin(2 * np.pi * t / period),
+        "noise": noise * rng.standard_normal(length),
+    }
     parts["y"] = parts["trend"] + parts["season"] + parts["noise"]
     return parts
 
@@ -44,11 +47,10 @@ def make_windows(series, window, horizon=1):
     series = np.atleast_2d(np.asarray(series))
     steps = series.shape[1]
     if window < 1 or horizon < 1 or window + horizon > steps:
-        raise ValueError(f"need 1 <= window and window + horizon <= T={steps}, "
-                         f"got window={window}, horizon={horizon}")
+        raise ValueError(f"need 1 <= window and window + horizon <= T={steps}, got window={window}, horizon={horizon}")
     starts = range(steps - window - horizon + 1)
-    x = np.stack([series[:, s:s + window] for s in starts], axis=1).reshape(-1, window)
-    y = np.stack([series[:, s + window:s + window + horizon] for s in starts], axis=1)
+    x = np.stack([series[:, s : s + window] for s in starts], axis=1).reshape(-1, window)
+    y = np.stack([series[:, s + window : s + window + horizon] for s in starts], axis=1)
     return x[..., None], y.reshape(-1, horizon)
 
 

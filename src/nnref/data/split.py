@@ -36,13 +36,9 @@ def train_val_test_split(X, y, fractions=(0.7, 0.15, 0.15), seed: int = 0, strat
     """
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim < 1 or y.ndim != 1 or len(X) != len(y):
-        raise ValueError(
-            f"X must be (n, ...) and y (n,) with the same n, got {X.shape} and {y.shape}"
-        )
+        raise ValueError(f"X must be (n, ...) and y (n,) with the same n, got {X.shape} and {y.shape}")
     if len(fractions) != 3:
-        raise ValueError(
-            f"fractions must have 3 entries (train, val, test), got {tuple(fractions)}"
-        )
+        raise ValueError(f"fractions must have 3 entries (train, val, test), got {tuple(fractions)}")
     rng = np.random.default_rng(seed)
     n = len(y)
     if stratify:
@@ -51,10 +47,10 @@ def train_val_test_split(X, y, fractions=(0.7, 0.15, 0.15), seed: int = 0, strat
             idx = rng.permutation(np.flatnonzero(y == c))
             bounds = np.cumsum([0] + split_sizes(len(idx), fractions))
             for i in range(3):
-                parts[i].append(idx[bounds[i]: bounds[i + 1]])
+                parts[i].append(idx[bounds[i] : bounds[i + 1]])
         index = [rng.permutation(np.concatenate(p)) for p in parts]
     else:
         perm = rng.permutation(n)
         bounds = np.cumsum([0] + split_sizes(n, fractions))
-        index = [perm[bounds[i]: bounds[i + 1]] for i in range(3)]
+        index = [perm[bounds[i] : bounds[i + 1]] for i in range(3)]
     return tuple((X[i], y[i]) for i in index)

@@ -57,8 +57,12 @@ def xor(n: int = 200, noise: float = 0.1, seed: int = 0, shuffle: bool = True):
 
 
 def spirals(
-    n: int = 300, num_classes: int = 2, noise: float = 0.2, turns: float = 1.5,
-    seed: int = 0, shuffle: bool = True,
+    n: int = 300,
+    num_classes: int = 2,
+    noise: float = 0.2,
+    turns: float = 1.5,
+    seed: int = 0,
+    shuffle: bool = True,
 ):
     """Interleaved spiral arms, one per class (the CS231n / TensorFlow-playground set).
 
@@ -94,9 +98,7 @@ def moons(n: int = 200, noise: float = 0.1, seed: int = 0, shuffle: bool = True)
     return _finish(Xs, [np.zeros(m0), np.ones(m1)], rng, shuffle)
 
 
-def circles(
-    n: int = 200, noise: float = 0.05, factor: float = 0.5, seed: int = 0, shuffle: bool = True
-):
+def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5, seed: int = 0, shuffle: bool = True):
     """Two concentric circles: class 0 on radius 1, class 1 on radius ``factor`` in (0, 1)."""
     noise = _check_noise(noise)
     if not 0 < factor < 1:

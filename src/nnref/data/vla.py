@@ -46,9 +46,7 @@ def target_action(verb: str, x: float, y: float) -> np.ndarray:
     if verb not in VERBS:
         raise ValueError(f"verb must be one of {VERBS}, got {verb!r}")
     yaw = math.atan2(x, 1.5 - y) / (math.pi / 2)
-    return np.array(
-        [x, y, VERB_Z[verb], 0.0, VERB_PITCH[verb], yaw, VERB_GRIPPER[verb]], dtype=np.float32
-    )
+    return np.array([x, y, VERB_Z[verb], 0.0, VERB_PITCH[verb], yaw, VERB_GRIPPER[verb]], dtype=np.float32)
 
 
 def render_scene(corners, colors, image_size: int = 16, block_size: int = 5) -> np.ndarray:
@@ -58,9 +56,7 @@ def render_scene(corners, colors, image_size: int = 16, block_size: int = 5) -> 
     """
     corners = np.asarray(corners)
     if corners.ndim != 2 or corners.shape[1] != 2 or len(corners) != len(colors):
-        raise ValueError(
-            f"corners must have shape (K, 2) with K = len(colors), got {corners.shape}"
-        )
+        raise ValueError(f"corners must have shape (K, 2) with K = len(colors), got {corners.shape}")
     image = np.empty((3, image_size, image_size), dtype=np.float32)
     image[:] = np.asarray(BACKGROUND, dtype=np.float32)[:, None, None]
     for (row, col), name in zip(corners, colors, strict=True):
@@ -77,9 +73,7 @@ def block_center(corner, image_size: int = 16, block_size: int = 5) -> tuple[flo
     return float((col + half) * scale - 1.0), float((row + half) * scale - 1.0)
 
 
-def _sample_corners(
-    rng: np.random.Generator, k: int, image_size: int, block_size: int
-) -> np.ndarray:
+def _sample_corners(rng: np.random.Generator, k: int, image_size: int, block_size: int) -> np.ndarray:
     """Top-left corners of ``k`` squares that do not touch (at least one pixel apart)."""
     high = image_size - block_size  # inclusive upper bound keeps every block inside the image
     corners: list[tuple[int, int]] = []
@@ -129,9 +123,7 @@ def make_vla_data(
     if any(lang not in LANGUAGES for lang in languages) or not languages:
         raise ValueError(f"languages must be a non-empty subset of {LANGUAGES}, got {languages}")
     if image_size < n_blocks * (block_size + 1) + 1:
-        raise ValueError(
-            f"image_size={image_size} is too small for {n_blocks} blocks of size {block_size}"
-        )
+        raise ValueError(f"image_size={image_size} is too small for {n_blocks} blocks of size {block_size}")
     tokenizer = tokenizer or VLATokenizer()
     rng = np.random.default_rng(seed)
     images = np.empty((n, 3, image_size, image_size), dtype=np.float32)
@@ -180,9 +172,7 @@ def success_mask(pred, target, tol: float = SUCCESS_TOLERANCE):
     Works on NumPy arrays and torch tensors of shape (N, 7); returns a boolean (N,).
     """
     if pred.shape != target.shape or len(pred.shape) != 2 or pred.shape[1] != ACTION_DIM:
-        raise ValueError(
-            f"pred and target must both be (N, 7), got {tuple(pred.shape)}, {tuple(target.shape)}"
-        )
+        raise ValueError(f"pred and target must both be (N, 7), got {tuple(pred.shape)}, {tuple(target.shape)}")
     close = ((pred[:, :3] - target[:, :3]) ** 2).sum(1) ** 0.5 < tol
     return close & ((pred[:, 6] > 0) == (target[:, 6] > 0))
 

@@ -93,9 +93,7 @@ class VLATokenizer:
         """Inverse of :meth:`encode` for known words; padding ids are dropped."""
         return " ".join(self.vocab[int(i)] for i in ids if int(i) != PAD_ID)
 
-    def encode_batch(
-        self, texts: list[str], max_len: int | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def encode_batch(self, texts: list[str], max_len: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Encode and right-pad with ``0``: ``tokens`` (N, T) int64 and ``lengths`` (N,) int64."""
         encoded = [self.encode(t) for t in texts]
         lengths = np.array([len(e) for e in encoded], dtype=np.int64)
@@ -103,9 +101,7 @@ class VLATokenizer:
             raise ValueError("texts must not contain empty instructions")
         width = int(lengths.max(initial=1)) if max_len is None else int(max_len)
         if np.any(lengths > width):
-            raise ValueError(
-                f"max_len={width} is shorter than the longest instruction ({lengths.max()})"
-            )
+            raise ValueError(f"max_len={width} is shorter than the longest instruction ({lengths.max()})")
         tokens = np.full((len(texts), width), PAD_ID, dtype=np.int64)
         for row, ids in enumerate(encoded):
             tokens[row, : len(ids)] = ids

@@ -30,9 +30,7 @@ class ResidualBlock(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.ndim != 4 or x.shape[1] != self.conv1.in_channels:
-            raise ValueError(
-                f"x must have shape (N, {self.conv1.in_channels}, H, W), got {tuple(x.shape)}"
-            )
+            raise ValueError(f"x must have shape (N, {self.conv1.in_channels}, H, W), got {tuple(x.shape)}")
         out = torch.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
         return torch.relu(out + self.shortcut(x))

@@ -14,8 +14,15 @@ import torch
 from torch import nn
 
 __all__ = [
-    "SmallCNN", "MiniAlexNet", "CifarCNN", "DigitsCNN", "VGG", "VGG16_CONFIG", "vgg16",
-    "shape_walk", "count_parameters",
+    "SmallCNN",
+    "MiniAlexNet",
+    "CifarCNN",
+    "DigitsCNN",
+    "VGG",
+    "VGG16_CONFIG",
+    "vgg16",
+    "shape_walk",
+    "count_parameters",
 ]
 
 
@@ -26,13 +33,18 @@ class SmallCNN(nn.Sequential):
     """
 
     def __init__(self) -> None:
-        super().__init__(OrderedDict(
-            conv1=nn.Conv2d(1, 3, kernel_size=5, stride=1), relu1=nn.ReLU(),
-            conv2=nn.Conv2d(3, 10, kernel_size=5, stride=1), relu2=nn.ReLU(),
-            flatten=nn.Flatten(),  # (N, 10, 12, 12) -> (N, 1440)
-            fc1=nn.Linear(10 * 12 * 12, 50), relu3=nn.ReLU(),
-            fc2=nn.Linear(50, 10),
-        ))
+        super().__init__(
+            OrderedDict(
+                conv1=nn.Conv2d(1, 3, kernel_size=5, stride=1),
+                relu1=nn.ReLU(),
+                conv2=nn.Conv2d(3, 10, kernel_size=5, stride=1),
+                relu2=nn.ReLU(),
+                flatten=nn.Flatten(),  # (N, 10, 12, 12) -> (N, 1440)
+                fc1=nn.Linear(10 * 12 * 12, 50),
+                relu3=nn.ReLU(),
+                fc2=nn.Linear(50, 10),
+            )
+        )
 
 
 class MiniAlexNet(nn.Sequential):
@@ -43,15 +55,19 @@ class MiniAlexNet(nn.Sequential):
     """
 
     def __init__(self, num_classes: int = 1000) -> None:
-        super().__init__(OrderedDict(
-            conv1=nn.Sequential(nn.Conv2d(384, 384, 3, 1, 1), nn.ReLU()),
-            conv2=nn.Sequential(nn.Conv2d(384, 256, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(3, 2)),
-            flatten=nn.Flatten(),
-            fc1=nn.Linear(256 * 6 * 6, 4096), relu1=nn.ReLU(),
-            fc2=nn.Linear(4096, 4096), relu2=nn.ReLU(),
-            fc3=nn.Linear(4096, num_classes),
-            log_softmax=nn.LogSoftmax(dim=1),
-        ))
+        super().__init__(
+            OrderedDict(
+                conv1=nn.Sequential(nn.Conv2d(384, 384, 3, 1, 1), nn.ReLU()),
+                conv2=nn.Sequential(nn.Conv2d(384, 256, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(3, 2)),
+                flatten=nn.Flatten(),
+                fc1=nn.Linear(256 * 6 * 6, 4096),
+                relu1=nn.ReLU(),
+                fc2=nn.Linear(4096, 4096),
+                relu2=nn.ReLU(),
+                fc3=nn.Linear(4096, num_classes),
+                log_softmax=nn.LogSoftmax(dim=1),
+            )
+        )
 
 
 class CifarCNN(nn.Sequential):
@@ -59,14 +75,22 @@ class CifarCNN(nn.Sequential):
     -> pool -> 400 -> 120 -> 84 -> 10 logits. Spatially 32 -> 28 -> 14 -> 10 -> 5."""
 
     def __init__(self, num_classes: int = 10) -> None:
-        super().__init__(OrderedDict(
-            conv1=nn.Conv2d(3, 6, 5), relu1=nn.ReLU(), pool1=nn.MaxPool2d(2, 2),
-            conv2=nn.Conv2d(6, 16, 5), relu2=nn.ReLU(), pool2=nn.MaxPool2d(2, 2),
-            flatten=nn.Flatten(),  # 16 * 5 * 5 = 400
-            fc1=nn.Linear(16 * 5 * 5, 120), relu3=nn.ReLU(),
-            fc2=nn.Linear(120, 84), relu4=nn.ReLU(),
-            fc3=nn.Linear(84, num_classes),
-        ))
+        super().__init__(
+            OrderedDict(
+                conv1=nn.Conv2d(3, 6, 5),
+                relu1=nn.ReLU(),
+                pool1=nn.MaxPool2d(2, 2),
+                conv2=nn.Conv2d(6, 16, 5),
+                relu2=nn.ReLU(),
+                pool2=nn.MaxPool2d(2, 2),
+                flatten=nn.Flatten(),  # 16 * 5 * 5 = 400
+                fc1=nn.Linear(16 * 5 * 5, 120),
+                relu3=nn.ReLU(),
+                fc2=nn.Linear(120, 84),
+                relu4=nn.ReLU(),
+                fc3=nn.Linear(84, num_classes),
+            )
+        )
 
 
 class DigitsCNN(nn.Sequential):
@@ -75,16 +99,39 @@ class DigitsCNN(nn.Sequential):
 
     def __init__(self, channels: tuple[int, int] = (16, 32), num_classes: int = 10) -> None:
         c1, c2 = channels
-        super().__init__(OrderedDict(
-            conv1=nn.Conv2d(1, c1, 3, padding=1), relu1=nn.ReLU(), pool1=nn.MaxPool2d(2),
-            conv2=nn.Conv2d(c1, c2, 3, padding=1), relu2=nn.ReLU(), pool2=nn.MaxPool2d(2),
-            flatten=nn.Flatten(),
-            fc=nn.Linear(c2 * 2 * 2, num_classes),
-        ))
+        super().__init__(
+            OrderedDict(
+                conv1=nn.Conv2d(1, c1, 3, padding=1),
+                relu1=nn.ReLU(),
+                pool1=nn.MaxPool2d(2),
+                conv2=nn.Conv2d(c1, c2, 3, padding=1),
+                relu2=nn.ReLU(),
+                pool2=nn.MaxPool2d(2),
+                flatten=nn.Flatten(),
+                fc=nn.Linear(c2 * 2 * 2, num_classes),
+            )
+        )
 
 
 VGG16_CONFIG = [
-    64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M",
+    64,
+    64,
+    "M",
+    128,
+    128,
+    "M",
+    256,
+    256,
+    256,
+    "M",
+    512,
+    512,
+    512,
+    "M",
+    512,
+    512,
+    512,
+    "M",
 ]
 """VGG-16's ``features`` as torchvision's config "D": an int is a 3x3 conv (padding 1) with that many
 output channels followed by ReLU, ``"M"`` a 2x2 max-pool (stride 2). 13 convs, five pools: 224 -> 7."""
@@ -98,9 +145,7 @@ class VGG(nn.Module):
     A small ``config`` and ``hidden`` give a cheap model with the same structure.
     """
 
-    def __init__(
-        self, config=VGG16_CONFIG, num_classes: int = 1000, dropout: float = 0.5, hidden: int = 4096
-    ) -> None:
+    def __init__(self, config=VGG16_CONFIG, num_classes: int = 1000, dropout: float = 0.5, hidden: int = 4096) -> None:
         super().__init__()
         layers: list[nn.Module] = []
         c_in = 3
@@ -113,8 +158,12 @@ class VGG(nn.Module):
         self.features = nn.Sequential(*layers)
         self.avgpool = nn.AdaptiveAvgPool2d((7, 7))  # any input >= 32x32 ends as 7x7
         self.classifier = nn.Sequential(
-            nn.Linear(c_in * 7 * 7, hidden), nn.ReLU(inplace=True), nn.Dropout(dropout),
-            nn.Linear(hidden, hidden), nn.ReLU(inplace=True), nn.Dropout(dropout),
+            nn.Linear(c_in * 7 * 7, hidden),
+            nn.ReLU(inplace=True),
+            nn.Dropout(dropout),
+            nn.Linear(hidden, hidden),
+            nn.ReLU(inplace=True),
+            nn.Dropout(dropout),
             nn.Linear(hidden, num_classes),
         )
 
@@ -141,6 +190,7 @@ def shape_walk(model: nn.Module, input_shape) -> list[tuple[str, str, tuple[int,
     params = list(model.parameters())
     device = params[0].device if params else torch.device("cpu")
     rows: list[tuple[str, str, tuple[int, ...]]] = []
+
     def record(name):
         return lambda mod, args, out: rows.append((name, type(mod).__name__, tuple(out.shape)))
 

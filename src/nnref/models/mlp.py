@@ -34,9 +34,7 @@ def _activation(activation) -> Callable[[], nn.Module]:
         return ACTIVATIONS[activation]
     if callable(activation):
         return activation
-    raise TypeError(
-        f"activation must be a name or a callable returning an nn.Module, got {activation!r}"
-    )
+    raise TypeError(f"activation must be a name or a callable returning an nn.Module, got {activation!r}")
 
 
 def _check_sizes(sizes: Sequence[int]) -> list[int]:
@@ -90,8 +88,13 @@ class BatchNormMLP(nn.Module):
     """
 
     def __init__(
-        self, input_size: int = 784, hidden_size: int = 256, output_size: int = 10,
-        num_hidden: int = 2, dropout: float = 0.1, activation="relu",
+        self,
+        input_size: int = 784,
+        hidden_size: int = 256,
+        output_size: int = 10,
+        num_hidden: int = 2,
+        dropout: float = 0.1,
+        activation="relu",
     ) -> None:
         super().__init__()
         if num_hidden < 1:

@@ -44,21 +44,28 @@ class RecurrentClassifier(nn.Module):
     probabilities: pair with ``BCEWithLogitsLoss`` (``num_classes=1``) or ``CrossEntropyLoss``.
     """
 
-    def __init__(self, input_size: int, hidden_size: int = 64, num_classes: int = 1,
-                 cell: str = "lstm", num_layers: int = 1, bidirectional: bool = False):
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int = 64,
+        num_classes: int = 1,
+        cell: str = "lstm",
+        num_layers: int = 1,
+        bidirectional: bool = False,
+    ):
         super().__init__()
         if cell not in _RECURRENT:
             raise ValueError(f"cell must be one of {sorted(_RECURRENT)}, got {cell!r}")
         self.cell = cell
         self.bidirectional = bidirectional
-        self.rnn = _RECURRENT[cell](input_size, hidden_size, num_layers=num_layers,
-                                    bidirectional=bidirectional, batch_first=True)
+        self.rnn = _RECURRENT[cell](
+            input_size, hidden_size, num_layers=num_layers, bidirectional=bidirectional, batch_first=True
+        )
         self.fc = nn.Linear(hidden_size * (2 if bidirectional else 1), num_classes)
 
     def forward(self, x: torch.Tensor, lengths=None) -> torch.Tensor:
         if x.dim() != 3 or x.shape[-1] != self.rnn.input_size:
-            raise ValueError(
-                f"x must have shape (B, T, {self.rnn.input_size}), got {tuple(x.shape)}")
+            raise ValueError(f"x must have shape (B, T, {self.rnn.input_size}), got {tuple(x.shape)}")
         if lengths is not None:
             lengths = _check_lengths(lengths, x.shape[0], x.shape[1])
             x = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
@@ -71,16 +78,28 @@ class RecurrentClassifier(nn.Module):
 class LSTMClassifier(RecurrentClassifier):
     """Many-to-one LSTM classifier (uni- or bidirectional); see :class:`RecurrentClassifier`."""
 
-    def __init__(self, input_size: int, hidden_size: int = 64, num_classes: int = 1,
-                 num_layers: int = 1, bidirectional: bool = False):
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int = 64,
+        num_classes: int = 1,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+    ):
         super().__init__(input_size, hidden_size, num_classes, "lstm", num_layers, bidirectional)
 
 
 class GRUClassifier(RecurrentClassifier):
     """Many-to-one GRU classifier (uni- or bidirectional); see :class:`RecurrentClassifier`."""
 
-    def __init__(self, input_size: int, hidden_size: int = 64, num_classes: int = 1,
-                 num_layers: int = 1, bidirectional: bool = False):
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int = 64,
+        num_classes: int = 1,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+    ):
         super().__init__(input_size, hidden_size, num_classes, "gru", num_layers, bidirectional)
 
 
@@ -93,8 +112,14 @@ class LanguageEncoder(nn.Module):
     is taken at each sentence's last real token, not after the padding.
     """
 
-    def __init__(self, vocab_size: int, embed_dim: int = 32, hidden_size: int = 64,
-                 feature_dim: int = 128, padding_idx: int | None = 0):
+    def __init__(
+        self,
+        vocab_size: int,
+        embed_dim: int = 32,
+        hidden_size: int = 64,
+        feature_dim: int = 128,
+        padding_idx: int | None = 0,
+    ):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=padding_idx)
         self.lstm = nn.LSTM(embed_dim, hidden_size, batch_first=True)
@@ -108,7 +133,6 @@ class LanguageEncoder(nn.Module):
         embedded = self.embedding(tokens)  # (B, T, embed_dim)
         if lengths is not None:
             lengths = _check_lengths(lengths, tokens.shape[0], tokens.shape[1])
-            embedded = pack_padded_sequence(embedded, lengths, batch_first=True,
-                                            enforce_sorted=False)
+            embedded = pack_padded_sequence(embedded, lengths, batch_first=True, enforce_sorted=False)
         _, (h_n, _) = self.lstm(embedded)  # h_n: (1, B, hidden_size)
         return self.fc(h_n[-1])

@@ -44,13 +44,8 @@ class VisionEncoder(nn.Module):
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         if images.dim() != 4 or images.shape[1] != self.in_channels:
-            raise ValueError(
-                f"images must have shape (B, {self.in_channels}, H, W), got {tuple(images.shape)}"
-            )
+            raise ValueError(f"images must have shape (B, {self.in_channels}, H, W), got {tuple(images.shape)}")
         if images.shape[2] < self.min_size or images.shape[3] < self.min_size:
-            raise ValueError(
-                f"images must be at least {self.min_size}x{self.min_size}, "
-                f"got {tuple(images.shape[2:])}"
-            )
+            raise ValueError(f"images must be at least {self.min_size}x{self.min_size}, got {tuple(images.shape[2:])}")
         features = self.pool(self.conv(images)).flatten(1)  # (B, channels[-1])
         return self.proj(features)  # (B, feature_dim)

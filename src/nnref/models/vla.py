@@ -54,9 +54,7 @@ class ActionDecoder(nn.Module):
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
         if features.dim() != 2 or features.shape[1] != self.feature_dim:
-            raise ValueError(
-                f"features must have shape (B, {self.feature_dim}), got {tuple(features.shape)}"
-            )
+            raise ValueError(f"features must have shape (B, {self.feature_dim}), got {tuple(features.shape)}")
         raw = self.policy_head(features)  # (B, action_dim), unbounded
         return torch.tanh(raw) * self.action_scale  # (B, action_dim), in (-|s|, |s|)
 
@@ -122,8 +120,7 @@ class SimpleVLA(nn.Module):
     def forward(self, images: torch.Tensor, tokens: torch.Tensor, lengths=None) -> torch.Tensor:
         if images.shape[0] != tokens.shape[0]:
             raise ValueError(
-                "images and tokens must have the same batch size, "
-                f"got {images.shape[0]} and {tokens.shape[0]}"
+                f"images and tokens must have the same batch size, got {images.shape[0]} and {tokens.shape[0]}"
             )
         return self.action_decoder(self.encode(images, tokens, lengths))
 

@@ -25,9 +25,7 @@ def check_float(name, x, ndim=None, min_ndim=None):
     """``x`` must be a floating-point NumPy array (integer arrays are refused, as in torch)."""
     check_array(name, x, ndim, min_ndim)
     if not np.issubdtype(x.dtype, np.floating):
-        raise TypeError(
-            f"{name} must be a floating-point array (float32 or float64), got dtype {x.dtype}"
-        )
+        raise TypeError(f"{name} must be a floating-point array (float32 or float64), got dtype {x.dtype}")
     return x
 
 
@@ -59,9 +57,7 @@ def check_grad(grad_output, shape, like, name="grad_output"):
     if not isinstance(grad_output, np.ndarray):
         raise TypeError(f"{name} must be a numpy.ndarray, got {type(grad_output).__name__}")
     if grad_output.shape != tuple(shape):
-        raise ValueError(
-            f"{name} must have the forward output's shape {tuple(shape)}, got {grad_output.shape}"
-        )
+        raise ValueError(f"{name} must have the forward output's shape {tuple(shape)}, got {grad_output.shape}")
     return grad_output.astype(like.dtype, copy=False)
 
 

@@ -21,8 +21,7 @@ from nnref.scratch.recurrent import rnn_cell, rnn_cell_backward
 _PARAMETERS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
 
-def rnn_forward(input, h0, weight_ih, weight_hh, bias_ih=None, bias_hh=None,
-                nonlinearity="tanh"):
+def rnn_forward(input, h0, weight_ih, weight_hh, bias_ih=None, bias_hh=None, nonlinearity="tanh"):
     """Run :func:`rnn_cell` over ``input (T, B, I)`` from ``h0 (B, H)``.
 
     Returns ``(output, cache)``: ``output (T, B, H)`` holds every h_t; ``cache`` is a dict of the
@@ -37,8 +36,16 @@ def rnn_forward(input, h0, weight_ih, weight_hh, bias_ih=None, bias_hh=None,
         h = rnn_cell(x_t, h, weight_ih, weight_hh, bias_ih, bias_hh, nonlinearity)
         hs.append(h)
     output = np.stack(hs)
-    cache = dict(input=input, h0=h0, weight_ih=weight_ih, weight_hh=weight_hh, bias_ih=bias_ih,
-                 bias_hh=bias_hh, nonlinearity=nonlinearity, output=output)
+    cache = dict(
+        input=input,
+        h0=h0,
+        weight_ih=weight_ih,
+        weight_hh=weight_hh,
+        bias_ih=bias_ih,
+        bias_hh=bias_hh,
+        nonlinearity=nonlinearity,
+        output=output,
+    )
     return output, cache
 
 
@@ -65,9 +72,14 @@ def rnn_backward(grad_output, cache, grad_h_n=None):
         norms[t] = np.linalg.norm(grad_h)
         h_prev = output[t - 1] if t > 0 else h0
         grad_input[t], grad_h, *grad_step = rnn_cell_backward(
-            grad_h, input[t], h_prev, *params, nonlinearity=cache["nonlinearity"])
+            grad_h, input[t], h_prev, *params, nonlinearity=cache["nonlinearity"]
+        )
         for total, grad in zip(grad_params, grad_step, strict=True):
             if total is not None:
                 total += grad  # the same weights act at every step: their gradients add up
-    return {"input": grad_input, "h0": grad_h, **dict(zip(_PARAMETERS, grad_params, strict=True)),
-            "grad_h_norms": norms}
+    return {
+        "input": grad_input,
+        "h0": grad_h,
+        **dict(zip(_PARAMETERS, grad_params, strict=True)),
+        "grad_h_norms": norms,
+    }

@@ -20,9 +20,16 @@ import numpy as np
 from nnref.scratch._validate import check_array, check_grad, check_int, check_param
 
 __all__ = [
-    "conv_output_size", "unfold", "fold",
-    "conv2d_loop", "conv2d", "conv2d_backward",
-    "max_pool2d", "max_pool2d_backward", "avg_pool2d", "avg_pool2d_backward",
+    "conv_output_size",
+    "unfold",
+    "fold",
+    "conv2d_loop",
+    "conv2d",
+    "conv2d_backward",
+    "max_pool2d",
+    "max_pool2d_backward",
+    "avg_pool2d",
+    "avg_pool2d_backward",
 ]
 
 
@@ -30,9 +37,11 @@ def _pair(name, value, minimum):
     """``3 -> (3, 3)``, ``(3, 2) -> (3, 2)``; a TypeError for anything else, a ValueError below
     ``minimum``."""
     pair = (value, value) if isinstance(value, (int, np.integer)) else value
-    if isinstance(value, bool) or not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(
-        isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair
-    )):
+    if isinstance(value, bool) or not (
+        isinstance(pair, (tuple, list))
+        and len(pair) == 2
+        and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair)
+    ):
         raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
     if min(pair) < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
@@ -86,10 +95,7 @@ def _geometry(x_shape, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=F
     p, d = _pair("padding", padding, 0), _pair("dilation", dilation, 1)
     size = _ceil_output_size if ceil_mode else conv_output_size
     out = tuple(size(x_shape[2 + a], k[a], s[a], p[a], d[a]) for a in (0, 1))
-    extra = tuple(
-        max(0, (out[a] - 1) * s[a] + d[a] * (k[a] - 1) + 1 - x_shape[2 + a] - 2 * p[a])
-        for a in (0, 1)
-    )
+    extra = tuple(max(0, (out[a] - 1) * s[a] + d[a] * (k[a] - 1) + 1 - x_shape[2 + a] - 2 * p[a]) for a in (0, 1))
     return _Geometry(k, s, p, d, out, extra)
 
 
@@ -114,8 +120,9 @@ def _scatter_windows(grad_win, x_shape, geo):
     grad = np.zeros((N, C, H + 2 * pH + eH, W + 2 * pW + eW), dtype=grad_win.dtype)
     for a in range(kH):  # one slice per kernel offset; overlapping windows add up
         for b in range(kW):
-            grad[:, :, a * dH : a * dH + (OH - 1) * sH + 1 : sH,
-                 b * dW : b * dW + (OW - 1) * sW + 1 : sW] += grad_win[:, :, :, :, a, b]
+            grad[:, :, a * dH : a * dH + (OH - 1) * sH + 1 : sH, b * dW : b * dW + (OW - 1) * sW + 1 : sW] += grad_win[
+                :, :, :, :, a, b
+            ]
     return grad[:, :, pH : pH + H, pW : pW + W]
 
 
@@ -206,8 +213,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return out.reshape(N, C_out, *geo.out)
 
 
-def conv2d_backward(grad_output, input, weight, bias=None, stride=1, padding=0, dilation=1,
-                    groups=1):
+def conv2d_backward(grad_output, input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Returns ``(grad_input, grad_weight, grad_bias)``; ``grad_bias`` is None without a bias.
 
     Per group, with ``X = unfold(x)`` and ``G = grad_output`` as ``(N, C_out / groups, L)``:
@@ -233,9 +239,7 @@ def _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode):
     s = k if stride is None or stride == () else stride
     p = _pair("padding", padding, 0)
     if p[0] > k[0] // 2 or p[1] > k[1] // 2:
-        raise ValueError(
-            f"padding must be at most half the kernel size, got padding={p}, kernel_size={k}"
-        )
+        raise ValueError(f"padding must be at most half the kernel size, got padding={p}, kernel_size={k}")
     return _geometry(input.shape, k, s, p, dilation, bool(ceil_mode))
 
 
@@ -253,8 +257,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return _windows(_pad(input, geo, _lowest(input.dtype)), geo).max(axis=(4, 5))
 
 
-def max_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0, dilation=1,
-                        ceil_mode=False):
+def max_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
     """The gradient flows only to the (first) maximum of each window; windows may overlap."""
     geo = _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode)
     g = check_grad(grad_output, input.shape[:2] + geo.out, input)
@@ -281,8 +284,9 @@ def _avg_divisor(input, geo, count_include_pad, divisor_override):
     return _windows(inside, geo).sum(axis=(4, 5))  # (1, 1, OH, OW)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, divisor_override=None):
+def avg_pool2d(
+    input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None
+):
     """Window sum divided by the window's cell count: ``kH*kW`` with zero padding counted
     (torch's default), only the input's cells with ``count_include_pad=False``. Integer input
     gives the quotient truncated toward zero, as in torch."""
@@ -292,8 +296,16 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     return out if np.issubdtype(input.dtype, np.floating) else np.trunc(out).astype(input.dtype)
 
 
-def avg_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0, ceil_mode=False,
-                        count_include_pad=True, divisor_override=None):
+def avg_pool2d_backward(
+    grad_output,
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+):
     """Each window hands ``g / divisor`` to every cell it covers."""
     geo = _pool_geometry(input, kernel_size, stride, padding, 1, ceil_mode)
     g = check_grad(grad_output, input.shape[:2] + geo.out, input)

@@ -213,8 +213,7 @@ def dropout_backward(grad_output, input, p=0.5, training=True, *, mask=None):
     if not training or p == 0.0:
         return grad_output.copy()
     if mask is None:
-        raise ValueError("mask is required in training: pass the mask the forward used "
-                         "(see dropout_mask)")
+        raise ValueError("mask is required in training: pass the mask the forward used (see dropout_mask)")
     return grad_output * _check_mask(mask, input.shape, input.dtype) * _dropout_scale(p)
 
 
@@ -223,20 +222,15 @@ def _bn_axes(input, running_mean, running_var, weight, bias, training):
     check_float("input", input, min_ndim=2)
     C = input.shape[1]
     if training and input.size // C <= 1:  # checked first, as in torch
-        raise ValueError(
-            f"Expected more than 1 value per channel when training, got input size {input.shape}"
-        )
-    for name, a in (("running_mean", running_mean), ("running_var", running_var),
-                    ("weight", weight), ("bias", bias)):
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+    for name, a in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
         check_param(name, a, input, (C,))
     if not training and (running_mean is None or running_var is None):
         raise ValueError("running_mean and running_var are required when training=False")
     return (0,) + tuple(range(2, input.ndim)), (1, -1) + (1,) * (input.ndim - 2)
 
 
-def batch_norm(
-    input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5
-):
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     """``y = (x - mu) / sqrt(var + eps) * weight + bias`` per channel (dim 1) of ``(N, C, *)``.
 
     Training: ``mu, var`` are the biased batch statistics over all dims but 1, and the running

@@ -149,13 +149,10 @@ def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean")
     return _reduce(loss, reduction, w_t.sum())
 
 
-def nll_loss_backward(
-    grad_output, input, target, weight=None, *, ignore_index=-100, reduction="mean"
-):
+def nll_loss_backward(grad_output, input, target, weight=None, *, ignore_index=-100, reduction="mean"):
     """``d input[n, t_n] = -w[t_n] g_n``, zero elsewhere (all zero when every target is ignored)."""
     x, t, _, w_t, _ = _nll_parts(input, target, weight, ignore_index)
-    g = _unreduce(grad_output, w_t.shape[1:] if input.ndim == 1 else w_t.shape, reduction, input,
-                  w_t.sum())
+    g = _unreduce(grad_output, w_t.shape[1:] if input.ndim == 1 else w_t.shape, reduction, input, w_t.sum())
     g = g.reshape(w_t.shape)
     grad = np.zeros_like(x)
     np.put_along_axis(grad, t[..., None], (-w_t * g)[..., None], axis=-1)
@@ -164,9 +161,7 @@ def nll_loss_backward(
 
 
 def _check_smoothing(label_smoothing):
-    if isinstance(label_smoothing, bool) or not isinstance(
-        label_smoothing, (int, float, np.integer, np.floating)
-    ):
+    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float, np.integer, np.floating)):
         raise TypeError(f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
@@ -174,9 +169,7 @@ def _check_smoothing(label_smoothing):
 
 
 def _is_probabilities(target):
-    return isinstance(target, (np.ndarray, np.floating)) and np.issubdtype(
-        np.asarray(target).dtype, np.floating
-    )
+    return isinstance(target, (np.ndarray, np.floating)) and np.issubdtype(np.asarray(target).dtype, np.floating)
 
 
 def _soft_targets(input, target, weight, eps, dim):
@@ -196,9 +189,7 @@ def _smoothing_term(logp, target, weight, ignore_index):
     return np.where(valid, -(x * w).sum(axis=-1), 0), valid, w_t, w
 
 
-def cross_entropy(
-    input, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0
-):
+def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """``nll_loss(log_softmax(input, dim=1), target)`` on logits ``(N, C, *)`` (or ``(C,)``).
 
     ``target`` is class indices ``(N, *)`` or class probabilities of the input's shape (then
@@ -222,7 +213,13 @@ def cross_entropy(
 
 
 def cross_entropy_backward(
-    grad_output, input, target, weight=None, *, ignore_index=-100, reduction="mean",
+    grad_output,
+    input,
+    target,
+    weight=None,
+    *,
+    ignore_index=-100,
+    reduction="mean",
     label_smoothing=0.0,
 ):
     """``(softmax(x) * sum_c(w_c q_c) - w q) * g``, ``q`` the (smoothed) one-hot or soft target."""
@@ -233,9 +230,7 @@ def cross_entropy_backward(
     if _is_probabilities(target):
         g = np.expand_dims(_unreduce(grad_output, loss_shape, reduction, input), dim)
         return log_softmax_backward(-_soft_targets(input, target, weight, eps, dim) * g, input, dim)
-    g_logp = nll_loss_backward(
-        grad_output, logp, target, weight, ignore_index=ignore_index, reduction=reduction
-    )
+    g_logp = nll_loss_backward(grad_output, logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if eps:  # the smoothing term hands -w_c g_n to every log p_c of a kept element
         _, valid, w_t, w = _smoothing_term(logp, target, weight, ignore_index)
         g = _unreduce(grad_output, loss_shape, reduction, input, w_t.sum()).reshape(valid.shape)
@@ -249,10 +244,7 @@ def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
     target = _as_target(input, target, same_dtype=True)
     weight = _elementwise_weight("weight", weight, input)
     if np.any((input < 0) | (input > 1)):
-        raise ValueError(
-            "input must hold probabilities in [0, 1] "
-            "(use binary_cross_entropy_with_logits for logits)"
-        )
+        raise ValueError("input must hold probabilities in [0, 1] (use binary_cross_entropy_with_logits for logits)")
     with np.errstate(divide="ignore"):
         log_p = np.maximum(np.log(input), -100.0)
         log_1mp = np.maximum(np.log1p(-input), -100.0)
@@ -271,13 +263,10 @@ def binary_cross_entropy_backward(grad_output, input, target, weight=None, *, re
 
 def _logit_weights(input, weight, pos_weight):
     """``weight`` and ``pos_weight`` (per class: broadcast along the last dim), checked."""
-    return (_elementwise_weight("weight", weight, input),
-            _elementwise_weight("pos_weight", pos_weight, input))
+    return (_elementwise_weight("weight", weight, input), _elementwise_weight("pos_weight", pos_weight, input))
 
 
-def binary_cross_entropy_with_logits(
-    input, target, weight=None, *, reduction="mean", pos_weight=None
-):
+def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="mean", pos_weight=None):
     """BCE of ``p = sigmoid(x)``, computed stably from the logit ``x``.
 
     ``(1 - y) x + (1 + (pw - 1) y) (log(1 + e^{-|x|}) + max(-x, 0))``, which for ``pw = 1`` is

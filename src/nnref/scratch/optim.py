@@ -23,9 +23,7 @@ class Optimizer:
         self.params = list(params)
         for i, p in enumerate(self.params):
             if not isinstance(p, np.ndarray) or not np.issubdtype(p.dtype, np.floating):
-                raise TypeError(
-                    f"params[{i}] must be a floating numpy.ndarray, got {type(p).__name__}"
-                )
+                raise TypeError(f"params[{i}] must be a floating numpy.ndarray, got {type(p).__name__}")
         if defaults.get("lr", 0.0) < 0.0:
             raise ValueError(f"lr must be >= 0, got {defaults['lr']}")
         self.defaults = defaults
@@ -35,9 +33,7 @@ class Optimizer:
     def step(self, grads):
         grads = list(grads)
         if len(grads) != len(self.params):
-            raise ValueError(
-                f"grads must have one array per parameter ({len(self.params)}), got {len(grads)}"
-            )
+            raise ValueError(f"grads must have one array per parameter ({len(self.params)}), got {len(grads)}")
         for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
             if g.shape != p.shape:
                 raise ValueError(f"grads[{i}] must have shape {p.shape}, got {g.shape}")
@@ -51,13 +47,12 @@ class SGD(Optimizer):
     """``g += wd p``; ``b = mu b + (1 - dampening) g`` (``b = g`` at the first step);
     ``g = g + mu b`` if nesterov else ``b``; ``p -= lr g``."""
 
-    def __init__(
-        self, params, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False
-    ):
+    def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-        super().__init__(params, lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                         nesterov=nesterov)
+        super().__init__(
+            params, lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov
+        )
 
     def _update(self, p, g, state):
         if self.momentum != 0:
@@ -77,11 +72,10 @@ class RMSprop(Optimizer):
     ``gbar = alpha gbar + (1 - alpha) g``) or ``sqrt(v) + eps``; ``p -= lr g / avg``, or with
     momentum ``b = mu b + g / avg; p -= lr b``."""
 
-    def __init__(
-        self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False
-    ):
-        super().__init__(params, lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                         centered=centered)
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
+        super().__init__(
+            params, lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum, centered=centered
+        )
 
     def _update(self, p, g, state):
         if not state:
@@ -121,8 +115,14 @@ class Adagrad(Optimizer):
         initial_accumulator_value=0.0,
         eps=1e-10,
     ):
-        super().__init__(params, lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
-                         initial_accumulator_value=initial_accumulator_value, eps=eps)
+        super().__init__(
+            params,
+            lr=lr,
+            lr_decay=lr_decay,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            eps=eps,
+        )
         for p, state in zip(self.params, self.state, strict=True):
             state["step"] = 0
             state["sum"] = np.full_like(p, initial_accumulator_value)
@@ -139,14 +139,10 @@ class Adam(Optimizer):
     decoupled); ``p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)``; amsgrad uses the
     running ``max`` of ``v`` in place of ``v``."""
 
-    def __init__(
-        self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False
-    ):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
         if not (0.0 <= betas[0] < 1.0 and 0.0 <= betas[1] < 1.0):
             raise ValueError(f"betas must lie in [0, 1), got {betas}")
-        super().__init__(
-            params, lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad
-        )
+        super().__init__(params, lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
 
     def _update(self, p, g, state):
         if not state:
@@ -175,9 +171,5 @@ class AdamW(Adam):
 
     decoupled = True
 
-    def __init__(
-        self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False
-    ):
-        super().__init__(
-            params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad
-        )
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)

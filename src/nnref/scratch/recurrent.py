@@ -32,14 +32,15 @@ def _check_cell(input, h, weight_ih, weight_hh, bias_ih, bias_hh, gates, name, h
     check_array("weight_ih", weight_ih, ndim=2)
     hidden = weight_hh.shape[1]
     if weight_ih.shape[0] != gates * hidden:
-        raise ValueError(f"{name}: weight_ih must have shape ({gates}*H, I) = "
-                         f"({gates * hidden}, I), got {weight_ih.shape}")
+        raise ValueError(
+            f"{name}: weight_ih must have shape ({gates}*H, I) = ({gates * hidden}, I), got {weight_ih.shape}"
+        )
     if weight_hh.shape != (gates * hidden, hidden):
-        raise ValueError(f"{name}: weight_hh must have shape ({gates * hidden}, {hidden}), "
-                         f"got {weight_hh.shape}")
+        raise ValueError(f"{name}: weight_hh must have shape ({gates * hidden}, {hidden}), got {weight_hh.shape}")
     if input.ndim not in (1, 2) or input.shape[-1] != weight_ih.shape[1]:
-        raise ValueError(f"{name}: input must have shape (B, {weight_ih.shape[1]}) or "
-                         f"({weight_ih.shape[1]},), got {input.shape}")
+        raise ValueError(
+            f"{name}: input must have shape (B, {weight_ih.shape[1]}) or ({weight_ih.shape[1]},), got {input.shape}"
+        )
     check_param(h_name, h, input, input.shape[:-1] + (hidden,))
     for p_name, param in (("weight_ih", weight_ih), ("weight_hh", weight_hh)):
         check_param(p_name, param, input)
@@ -61,20 +62,17 @@ def rnn_cell(input, h, weight_ih, weight_hh, bias_ih=None, bias_hh=None, nonline
 
     input ``(B, I)``, h ``(B, H)``, weight_ih ``(H, I)``, weight_hh ``(H, H)`` -> h' ``(B, H)``.
     """
-    a, (act, _) = _rnn_preactivation(input, h, weight_ih, weight_hh, bias_ih, bias_hh,
-                                     nonlinearity)
+    a, (act, _) = _rnn_preactivation(input, h, weight_ih, weight_hh, bias_ih, bias_hh, nonlinearity)
     return act(a)
 
 
-def rnn_cell_backward(grad_output, input, h, weight_ih, weight_hh, bias_ih=None, bias_hh=None,
-                      nonlinearity="tanh"):
+def rnn_cell_backward(grad_output, input, h, weight_ih, weight_hh, bias_ih=None, bias_hh=None, nonlinearity="tanh"):
     """Returns ``(grad_input, grad_h, grad_weight_ih, grad_weight_hh, grad_bias_ih,
     grad_bias_hh)`` (None for an absent bias): with ``da = g * act'(a)``, the backward of the
     two linear maps, ``dx = da W_ih``, ``dh = da W_hh``, ``dW_ih = da^T x``, ``dW_hh = da^T h``,
     ``db_ih = db_hh = sum_b da``. ``dh`` is what BPTT hands to the step before.
     """
-    a, (_, act_backward) = _rnn_preactivation(input, h, weight_ih, weight_hh, bias_ih, bias_hh,
-                                              nonlinearity)
+    a, (_, act_backward) = _rnn_preactivation(input, h, weight_ih, weight_hh, bias_ih, bias_hh, nonlinearity)
     grad_a = act_backward(check_grad(grad_output, a.shape, input), a)
     grad_input, grad_weight_ih, grad_bias_ih = linear_backward(grad_a, input, weight_ih, bias_ih)
     grad_h, grad_weight_hh, grad_bias_hh = linear_backward(grad_a, h, weight_hh, bias_hh)
@@ -129,8 +127,7 @@ def _layer_params(state_dict, layer, suffix):
     try:
         w_ih, w_hh = state_dict[f"weight_ih_{key}"], state_dict[f"weight_hh_{key}"]
     except KeyError as err:
-        raise ValueError(f"state_dict has no {err.args[0]!r}; check num_layers and "
-                         f"bidirectional") from None
+        raise ValueError(f"state_dict has no {err.args[0]!r}; check num_layers and bidirectional") from None
     b_ih, b_hh = state_dict.get(f"bias_ih_{key}"), state_dict.get(f"bias_hh_{key}")
     return [np.asarray(p) if p is not None else None for p in (w_ih, w_hh, b_ih, b_hh)]
 
@@ -140,8 +137,9 @@ def _run(step, input, states, state_dict, num_layers, bidirectional, batch_first
     x = check_float("input", input)
     unbatched = x.ndim == 2
     if x.ndim not in (2, 3):
-        raise ValueError(f"{name}: input must have shape (T, B, I), (B, T, I) with "
-                         f"batch_first, or (T, I); got {x.shape}")
+        raise ValueError(
+            f"{name}: input must have shape (T, B, I), (B, T, I) with batch_first, or (T, I); got {x.shape}"
+        )
     if unbatched:
         x = x[:, None]
     elif batch_first:
@@ -156,8 +154,9 @@ def _run(step, input, states, state_dict, num_layers, bidirectional, batch_first
     for s in states:
         if s.shape != shape:
             want = shape[:1] + shape[2:] if unbatched else shape
-            raise ValueError(f"{name}: initial state must have shape (num_layers * "
-                             f"num_directions, B, H) = {want}, got {s.shape}")
+            raise ValueError(
+                f"{name}: initial state must have shape (num_layers * num_directions, B, H) = {want}, got {s.shape}"
+            )
     finals = [[] for _ in states]
     for layer in range(num_layers):
         outputs = []
@@ -185,6 +184,7 @@ def _run(step, input, states, state_dict, num_layers, bidirectional, batch_first
 def _rnn_step(nonlinearity):
     def step(x, state, *params):
         return (rnn_cell(x, state[0], *params, nonlinearity=nonlinearity),)
+
     step.n_states = 1
     return step
 
@@ -201,14 +201,14 @@ _lstm_step.n_states = 2
 _gru_step.n_states = 1
 
 
-def rnn(input, h0, state_dict, num_layers=1, bidirectional=False, batch_first=False,
-        nonlinearity="tanh"):
+def rnn(input, h0, state_dict, num_layers=1, bidirectional=False, batch_first=False, nonlinearity="tanh"):
     """``nn.RNN`` forward: input ``(T, B, I)`` (``(B, T, I)`` if batch_first), h0
     ``(num_layers * D, B, H)`` or None -> ``output (T, B, D*H)``, ``h_n (num_layers * D, B, H)``.
     """
     states = None if h0 is None else (h0,)
-    out, (h_n,) = _run(_rnn_step(nonlinearity), input, states, state_dict, num_layers,
-                       bidirectional, batch_first, "rnn")
+    out, (h_n,) = _run(
+        _rnn_step(nonlinearity), input, states, state_dict, num_layers, bidirectional, batch_first, "rnn"
+    )
     return out, h_n
 
 
@@ -218,14 +218,12 @@ def lstm(input, hx, state_dict, num_layers=1, bidirectional=False, batch_first=F
     """
     if hx is not None:
         _check_pair(hx, "lstm", "(num_layers * num_directions, B, H)")
-    out, (h_n, c_n) = _run(_lstm_step, input, hx, state_dict, num_layers, bidirectional,
-                           batch_first, "lstm")
+    out, (h_n, c_n) = _run(_lstm_step, input, hx, state_dict, num_layers, bidirectional, batch_first, "lstm")
     return out, (h_n, c_n)
 
 
 def gru(input, h0, state_dict, num_layers=1, bidirectional=False, batch_first=False):
     """``nn.GRU`` forward; shapes as :func:`rnn`."""
     states = None if h0 is None else (h0,)
-    out, (h_n,) = _run(_gru_step, input, states, state_dict, num_layers, bidirectional,
-                       batch_first, "gru")
+    out, (h_n,) = _run(_gru_step, input, states, state_dict, num_layers, bidirectional, batch_first, "gru")
     return out, h_n

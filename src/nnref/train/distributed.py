@@ -75,9 +75,7 @@ def is_main_process() -> bool:
 def wrap_ddp(model: nn.Module, device: torch.device) -> DistributedDataParallel:
     """Move ``model`` to ``device`` and wrap it; DDP broadcasts rank 0's weights to all ranks."""
     model.to(device)
-    return DistributedDataParallel(
-        model, device_ids=[device.index] if device.type == "cuda" else None
-    )
+    return DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
 
 
 def distributed_loader(
@@ -99,13 +97,10 @@ def distributed_loader(
     if per_rank_batch_size is None:
         if loader.batch_size % world_size:
             raise ValueError(
-                f"batch_size {loader.batch_size} is not divisible by world_size {world_size}; "
-                "pass per_rank_batch_size"
+                f"batch_size {loader.batch_size} is not divisible by world_size {world_size}; pass per_rank_batch_size"
             )
         per_rank_batch_size = loader.batch_size // world_size
-    sampler = DistributedSampler(
-        loader.dataset, num_replicas=world_size, rank=rank, shuffle=shuffle, seed=seed
-    )
+    sampler = DistributedSampler(loader.dataset, num_replicas=world_size, rank=rank, shuffle=shuffle, seed=seed)
     return DataLoader(
         loader.dataset,
         batch_size=per_rank_batch_size,

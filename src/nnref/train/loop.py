@@ -62,9 +62,7 @@ def select_device(name: str | torch.device | None = None) -> torch.device:
     try:
         device = torch.device(name)
     except (RuntimeError, TypeError) as error:
-        raise ValueError(
-            f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {name!r}"
-        ) from error
+        raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {name!r}") from error
     if device.type == "cpu":
         return device
     if device.type != "cuda":
@@ -137,9 +135,7 @@ def _run_epoch(
         if metric is not None:
             total_metric += metric(outputs.detach(), target) * n
         count += n
-    total_loss, total_metric, count = _sum_across_processes(
-        [total_loss, total_metric, count], loader
-    )
+    total_loss, total_metric, count = _sum_across_processes([total_loss, total_metric, count], loader)
     return total_loss / count, (total_metric / count if metric is not None else None)
 
 
@@ -186,9 +182,7 @@ def _progress_bar(epochs: int, enabled: bool):
     from tqdm.auto import tqdm
 
     show = enabled and is_main_process() and sys.stderr.isatty()
-    return tqdm(
-        range(epochs), desc="epochs", unit="epoch", file=sys.stderr, disable=not show, leave=False
-    )
+    return tqdm(range(epochs), desc="epochs", unit="epoch", file=sys.stderr, disable=not show, leave=False)
 
 
 def fit(
@@ -233,9 +227,7 @@ def fit(
     for epoch in bar:
         if hasattr(train_loader.sampler, "set_epoch"):
             train_loader.sampler.set_epoch(epoch)  # a new shuffle each epoch under DDP
-        train_loss, train_metric = train_one_epoch(
-            model, train_loader, loss_fn, optimizer, metric, device
-        )
+        train_loss, train_metric = train_one_epoch(model, train_loader, loss_fn, optimizer, metric, device)
         val_loss, val_metric = evaluate(model, val_loader, loss_fn, metric, device)
         history.append(train_loss, val_loss, train_metric, val_metric)
         if scheduler is not None:

@@ -19,8 +19,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-__all__ = ["TASKS", "Task", "TaskParts", "available_tasks", "build_task", "get_task",
-           "tensor_loaders"]
+__all__ = ["TASKS", "Task", "TaskParts", "available_tasks", "build_task", "get_task", "tensor_loaders"]
 
 
 @dataclass

@@ -21,13 +21,9 @@ def build(seed: int = 0) -> TaskParts:
     series = noisy_sines(n_series=64, length=60, noise=0.1, seed=seed)
     train = make_windows(series[:48], window=20)  # x (48*40, 20, 1), y (48*40, 1)
     val = make_windows(series[48:], window=20)
-    train_loader, val_loader = tensor_loaders(
-        train, val, batch_size=64, seed=seed, val_batch_size=len(val[1])
-    )
+    train_loader, val_loader = tensor_loaders(train, val, batch_size=64, seed=seed, val_batch_size=len(val[1]))
     torch.manual_seed(seed)
-    model = RecurrentClassifier(
-        input_size=1, hidden_size=32, num_classes=1, cell="gru"
-    )  # (B, 1) output
+    model = RecurrentClassifier(input_size=1, hidden_size=32, num_classes=1, cell="gru")  # (B, 1) output
     return TaskParts(
         model=model,
         train_loader=train_loader,

@@ -21,9 +21,7 @@ from nnref.models.vla import LanguageOnlyVLA, SimpleVLA, VisionOnlyVLA
 from . import TaskParts
 
 # Small enough to train in seconds on a 2-core CPU, large enough to learn the task.
-MODEL_CONFIG = dict(
-    feature_dim=32, vision_channels=(16, 16, 16), embed_dim=8, hidden_size=16, decoder_hidden=(64,)
-)
+MODEL_CONFIG = dict(feature_dim=32, vision_channels=(16, 16, 16), embed_dim=8, hidden_size=16, decoder_hidden=(64,))
 N_TRAIN, N_VAL, BATCH_SIZE, LR, EPOCHS = 2000, 500, 32, 1e-2, 10
 MODELS = {"vla": SimpleVLA, "vision": VisionOnlyVLA, "language": LanguageOnlyVLA}
 
