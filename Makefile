@@ -39,7 +39,7 @@ build: $(STAMP)  ## the static site in site/, warnings are errors
 figures: $(STAMP)  ## rewrite the figures that pages generate (then review the diff)
 	NNREF_UPDATE_FIGURES=1 $(BIN)/pytest docs
 
-bench: $(STAMP)  ## time the suite, each chapter, cold and warm builds, page weight
+bench: $(STAMP)  ## time make test and the docs alone (budgets 120 s, 60 s), cold and warm builds, page weight
 	$(BIN)/python tools/bench.py
 
 LINTED := src tests hooks tools

@@ -7,16 +7,13 @@ Skipped, with the reason counted, when no Chromium is installed; `.ci/run` insta
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 
+from nnref_docs.browser import find_chromium, launch_chromium, serve
 from nnref_docs.sitebuild import base_path
 
 pytestmark = pytest.mark.browser
@@ -26,37 +23,15 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 KOREAN_FONTS = ("nanum", "noto sans cjk", "noto sans kr", "apple sd gothic", "malgun")
 
 
-def find_chromium() -> str | None:
-    for name in (os.environ.get("NNREF_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if name and shutil.which(name):
-            return shutil.which(name)
-    return None
-
-
 @pytest.fixture(scope="module")
 def server(site):
     """The built site served on 127.0.0.1 under the same path as when it is published."""
-    handler = functools.partial(_SiteHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{BASE}"
+    httpd, url = serve(site)
+    yield url
     httpd.shutdown()
 
 
 BASE = base_path()
-
-
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript"}
-
-    def translate_path(self, path):
-        if path.startswith(BASE + "/"):
-            path = path[len(BASE) :]
-        return super().translate_path(path)
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -67,17 +42,7 @@ def browser(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],  # playwright's launch() always starts from a fresh, empty profile
-        )
+        browser = launch_chromium(p, executable)
         yield browser
         browser.close()
 

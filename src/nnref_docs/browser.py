@@ -1,0 +1,78 @@
+"""The built site served locally as GitHub Pages serves it, and headless Chromium to read it.
+
+Used by the browser and accessibility tests and by ``tools/bench.py``: one server, one way to
+launch the browser.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import os
+import shutil
+import threading
+from functools import partial
+from pathlib import Path
+
+from .sitebuild import base_path
+
+# a fresh profile (playwright's launch() always starts from an empty one), nothing phones home
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+GZIP = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt"}
+
+
+def find_chromium() -> str | None:
+    """``NNREF_CHROMIUM``, or the first Chromium on ``PATH``."""
+    for name in (os.environ.get("NNREF_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def launch_chromium(playwright, executable: str | None = None):
+    """A headless Chromium from a playwright instance (``sync_playwright()``)."""
+    return playwright.chromium.launch(executable_path=executable or find_chromium(), args=CHROMIUM_ARGS)
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Files under the site's published path (``/<repo>/...``), gzip for text when asked for."""
+
+    base = ""
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript"}
+
+    def translate_path(self, path):
+        if path.startswith(self.base + "/"):
+            path = path[len(self.base) :]
+        return super().translate_path(path)
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path.split("?")[0]))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix not in GZIP or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.exists():
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes())
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve the built site in a thread; returns the server (call ``shutdown()``) and the site's URL."""
+    handler = type("Handler", (SiteHandler,), {"base": base_path()})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}{handler.base}"
