@@ -2,7 +2,8 @@
 
 - A page with python blocks offers its code as ``<name>.<lang>.py`` (a script that runs alone)
   and ``<name>.<lang>.ipynb``, both made from the page's own blocks by
-  ``src/nnref_docs/export.py`` (the harness's parser: the tests run exactly these scripts).
+  ``src/nnref_docs/export.py`` with the harness's parser: the code the tests ran, in the same
+  order, each page in a fresh process (``tests/test_downloads.py`` checks what differs).
 - A lab offers its notebook (``.ipynb``, converted from the jupytext source) and that source.
 - Above a block that reads names earlier blocks define, a note names them, with a button
   (``docs/assets/javascripts/copy-upto.js``) that copies the page's script up to that block.

@@ -12,8 +12,10 @@ download agree on what the code is:
 - a ``pycon`` session as code: ``>>> expr`` lines that show a value become ``print(repr(expr))``.
 
 The script is in the "percent" format (``# %%`` starts a cell) that Jupytext, VS Code and
-PyCharm read as cells; ``tests/test_downloads.py`` runs every page's script in a fresh
-interpreter and compares what each cell prints with the page.
+PyCharm read as cells. The harness runs each page's blocks in a fresh process of its own
+(:mod:`.isolate`), which is what the script does; ``tests/test_downloads.py`` checks what the script
+does differently (the cells it leaves out, its seed cell) on every page, and runs a few scripts
+end to end in a fresh interpreter.
 """
 
 from __future__ import annotations
