@@ -25,8 +25,10 @@ test: $(STAMP)  ## the whole test suite: nnref, every docs page, the docs machin
 PORTABLE := ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE ONEDNN_MAX_CPU_ISA=SSE41 OPENBLAS_CORETYPE=Prescott \
 	NNREF_TORCH_THREADS=default
 
+# one worker: with torch's default thread count, two workers would put two threads per core and
+# OpenMP's waiting threads slow a training page down a hundredfold
 test-portable: $(STAMP)  ## the docs again on another CPU's kernel paths and torch's default thread count
-	$(PORTABLE) $(BIN)/pytest -n auto --dist loadscope docs
+	$(PORTABLE) $(BIN)/pytest docs
 
 # one page pair, everything about it, in seconds: make check PAGE=docs/03-pytorch/optimizers.ko.md
 check: $(STAMP)  ## both languages of PAGE: parse, same code, run, glossary, links, nav
