@@ -76,31 +76,19 @@ class RecurrentClassifier(nn.Module):
 
 
 class LSTMClassifier(RecurrentClassifier):
-    """Many-to-one LSTM classifier (uni- or bidirectional); see :class:`RecurrentClassifier`."""
+    """Many-to-one LSTM classifier: :class:`RecurrentClassifier` with ``cell="lstm"``; ``options``
+    are its ``num_classes``, ``num_layers`` and ``bidirectional``."""
 
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int = 64,
-        num_classes: int = 1,
-        num_layers: int = 1,
-        bidirectional: bool = False,
-    ):
-        super().__init__(input_size, hidden_size, num_classes, "lstm", num_layers, bidirectional)
+    def __init__(self, input_size: int, hidden_size: int = 64, **options):
+        super().__init__(input_size, hidden_size, cell="lstm", **options)
 
 
 class GRUClassifier(RecurrentClassifier):
-    """Many-to-one GRU classifier (uni- or bidirectional); see :class:`RecurrentClassifier`."""
+    """Many-to-one GRU classifier: :class:`RecurrentClassifier` with ``cell="gru"``; ``options``
+    are its ``num_classes``, ``num_layers`` and ``bidirectional``."""
 
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int = 64,
-        num_classes: int = 1,
-        num_layers: int = 1,
-        bidirectional: bool = False,
-    ):
-        super().__init__(input_size, hidden_size, num_classes, "gru", num_layers, bidirectional)
+    def __init__(self, input_size: int, hidden_size: int = 64, **options):
+        super().__init__(input_size, hidden_size, cell="gru", **options)
 
 
 class LanguageEncoder(nn.Module):
