@@ -144,5 +144,11 @@ def test_a_page_that_ends_its_process_fails_there_and_after(report):
     assert "docs/exits.md:12: the page's process is gone: an earlier block ended it" in text
 
 
+def test_a_page_that_reads_stdin_gets_nothing_and_goes_on(report):
+    # stdin is not the harness's channel to the page's process: input() meets the end of the input
+    assert summary(report, "reads_stdin.md") == "F."
+    assert "docs/reads_stdin.md:3: the block raised EOFError" in section(report, "reads_stdin.md")
+
+
 def test_totals(report):
-    assert report.rstrip().splitlines()[-1].startswith("=") and "14 failed, 15 passed, 1 skipped" in report
+    assert report.rstrip().splitlines()[-1].startswith("=") and "15 failed, 16 passed, 1 skipped" in report

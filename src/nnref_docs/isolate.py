@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -103,8 +104,13 @@ def serve_page(job: dict) -> int:
 
     from .run import PageRun, where
 
+    # the protocol gets its own descriptors; a page sees an empty stdin (input() raises EOFError
+    # instead of eating a request) and a stdout that is not the protocol (C code writes to fd 1)
+    requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    os.dup2(2, 1)  # whatever writes to fd 1 from C (or prints outside a block) must not reach the protocol
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.dup2(2, 1)
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the child
     sys.stdout = sys.stderr
 
     def answer(**message) -> None:
@@ -119,7 +125,7 @@ def serve_page(job: dict) -> int:
     run.setup({})
     answer(ready=True)
     try:
-        for line in sys.stdin:
+        for line in requests:
             request = json.loads(line)
             if request["op"] == "end":
                 break
@@ -240,3 +246,4 @@ class PageServer:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        shutil.rmtree(self.home, ignore_errors=True)
