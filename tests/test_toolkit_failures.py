@@ -150,5 +150,10 @@ def test_a_page_that_reads_stdin_gets_nothing_and_goes_on(report):
     assert "docs/reads_stdin.md:3: the block raised EOFError" in section(report, "reads_stdin.md")
 
 
+def test_a_warning_in_a_pages_process_reaches_the_summary(report):
+    assert summary(report, "warns.md") == "."
+    assert "DeprecationWarning: this API is going away" in report.split("warnings summary", 1)[1]
+
+
 def test_totals(report):
-    assert report.rstrip().splitlines()[-1].startswith("=") and "15 failed, 16 passed, 1 skipped" in report
+    assert report.rstrip().splitlines()[-1].startswith("=") and "15 failed, 17 passed, 1 skipped" in report

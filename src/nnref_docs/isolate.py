@@ -17,12 +17,14 @@ server never reads a line meant for a child.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 from .parse import Block
@@ -130,11 +132,14 @@ def serve_page(job: dict) -> int:
             if request["op"] == "end":
                 break
             signal.alarm(BLOCK_TIMEOUT_S)
+            caught: list = []
             try:
-                if request["op"] == "block":
-                    message = run.run_block(Block(**request["block"]))
-                else:
-                    message = run.check_figures()
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    if request["op"] == "block":
+                        message = run.run_block(Block(**request["block"]))
+                    else:
+                        message = run.check_figures()
             except unittest.SkipTest as skip:
                 answer(skip=str(skip))
                 continue
@@ -144,11 +149,35 @@ def serve_page(job: dict) -> int:
                 message = f"{where(run.path, line, run.root)}: the block stopped the page: {stopped}"
             finally:
                 signal.alarm(0)
-            answer(message=message)
+            answer(message=message, warnings=[_warning(w) for w in caught])
     finally:
         run.teardown(run.namespace)
     answer(bye=True)
     return 0
+
+
+def _warning(w: warnings.WarningMessage) -> dict:
+    category = w.category
+    return {
+        "message": str(w.message),
+        "category": f"{category.__module__}.{category.__qualname__}",
+        "filename": w.filename,
+        "lineno": w.lineno,
+    }
+
+
+def _reissue(found: list[dict]) -> None:
+    """Warn, in the test process, what a page's block warned in its own process, so that pytest's
+    warning summary shows it as it did when pages ran in the test process."""
+    for w in found:
+        module, _, name = w["category"].rpartition(".")
+        try:
+            category = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            category = UserWarning
+        if not (isinstance(category, type) and issubclass(category, Warning)):
+            category = UserWarning
+        warnings.warn_explicit(w["message"], category, w["filename"], w["lineno"])
 
 
 _SHARED: PageServer | None = None
@@ -218,12 +247,15 @@ class PageServer:
             import unittest
 
             raise unittest.SkipTest(answer["skip"])
+        _reissue(answer.get("warnings", []))
         return answer["message"]
 
     def check_figures(self) -> str | None:
         if self.page is None:
             raise PageGone("the page's process is gone: an earlier block ended it")
-        return self._send(op="figures")["message"]
+        answer = self._send(op="figures")
+        _reissue(answer.get("warnings", []))
+        return answer["message"]
 
     def finish(self) -> None:
         """End the current page: its child tears down (closes figures, removes its folder) and exits."""
