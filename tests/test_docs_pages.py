@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from nnref_docs.labs import code_cells
 from nnref_docs.links import link_problems
 from nnref_docs.pages import (
     code_blocks,
@@ -71,9 +72,7 @@ def test_every_page_and_lab_is_in_the_nav():
 
 
 def lab_code_cells(path: Path) -> list[str]:
-    import jupytext
-
-    return [mask_code(cell.source) for cell in jupytext.read(path).cells if cell.cell_type == "code"]
+    return [mask_code(source) for source in code_cells(path)]
 
 
 @pytest.mark.parametrize("key", sorted(k for k, v in LAB_PAIRS.items() if set(v) == {"ko", "en"}))

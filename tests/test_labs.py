@@ -18,14 +18,9 @@ LABS = sorted((ROOT / "docs" / "labs").glob("*.py"))
 def test_lab_runs_top_to_bottom(path):
     blocks = lab_blocks(path)
     assert blocks, f"{path.name} has no code"
-    server = shared_server()
-    server.open(path, ROOT)
-    try:
-        for block in blocks:
-            message = server.run_block(block)
-            assert message is None, message
-    finally:
-        server.finish()
+    found, ran, _ = shared_server().run_page(path, ROOT, blocks)
+    assert not found, "\n".join(found)
+    assert ran == len(blocks)
 
 
 def test_a_lab_runs_in_a_jupyter_kernel(tmp_path):
@@ -49,12 +44,8 @@ def test_a_failing_cell_is_reported_at_its_line(tmp_path):
     lab.write_text("# %% [markdown]\n# # Lab\n\n# %%\nx = 1\n\n# %%\nassert x == 2, 'x is not 2'\n", encoding="utf-8")
     assert [b.line for b in lab_blocks(lab)] == [4, 7]
     assert code_cells(lab) == ["x = 1", "assert x == 2, 'x is not 2'"]
-    server = shared_server()
-    server.open(lab, tmp_path)
-    try:
-        first, second = (server.run_block(block) for block in lab_blocks(lab))
-    finally:
-        server.finish()
-    assert first is None
+    found, ran, _ = shared_server().run_page(lab, tmp_path, lab_blocks(lab))
+    assert ran == 2 and len(found) == 1, found
+    second = found[0]
     assert second.startswith("lab.en.py:7: the block raised AssertionError: x is not 2"), second
     assert "lab.en.py:8: assert x == 2" in second

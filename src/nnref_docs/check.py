@@ -27,13 +27,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .glossary import avoided_terms, load
-from .isolate import PageGone, PageServer
+from .isolate import PageServer
 from .links import link_problems
 from .pages import LANGS, nav_pages, page_key, parity_problems
 from .parse import ParseError, parse_page
 from .paths import DOCS, MKDOCS_YML
 from .problems import Problem
-from .run import where
 
 
 def pair_key(argument: str, docs: Path = DOCS) -> str:
@@ -49,35 +48,16 @@ def pair_key(argument: str, docs: Path = DOCS) -> str:
     return key[: -len(".md")] if key.endswith(".md") else key
 
 
-def run_page(path: Path, root: Path) -> tuple[list[Problem | str], int, int]:
-    """Run one page as ``make test`` does; (findings, blocks run, blocks skipped)."""
+def run_page(path: Path, root: Path) -> tuple[list[str], int, int]:
+    """Run one page as ``make test`` does, in a server of its own; (findings, blocks run, skipped)."""
     blocks = parse_page(path.read_text(encoding="utf-8"))
     if not blocks:
         return [], 0, 0
-    found: list[Problem | str] = []
-    ran = skipped = 0
     server = PageServer()
     try:
-        server.open(path, root)
-        for block in blocks:
-            if block.skip_reason is not None:
-                skipped += 1
-                continue
-            try:
-                message = server.run_block(block)
-            except PageGone as gone:
-                found.append(f"{where(path, block.line, root)}: {gone}")
-                break
-            ran += 1
-            if message:
-                found.append(message)
-        if any("savefig(" in block.source for block in blocks):
-            message = server.check_figures()
-            if message:
-                found.append(message)
+        return server.run_page(path, root, blocks)
     finally:
         server.close()
-    return found, ran, skipped
 
 
 def check_pair(key: str, docs: Path = DOCS, mkdocs_yml: Path = MKDOCS_YML, run: bool = True) -> tuple[list, list]:

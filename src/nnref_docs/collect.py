@@ -9,7 +9,7 @@ from pathlib import Path
 from sybil import Document, Example, Region, Sybil
 
 from .isolate import PageGone, shared_server
-from .parse import ParseError, parse_page
+from .parse import ParseError, makes_figures, parse_page
 from .run import where
 
 
@@ -43,7 +43,7 @@ class MarkdownPageParser:
             return
         for block in blocks:
             yield Region(block.start, block.end, parsed=block, evaluator=_evaluate_block)
-        if any("savefig(" in block.source for block in blocks):
+        if makes_figures(blocks):
             end = len(document.text)
             yield Region(end, end, parsed=None, evaluator=_evaluate_figures)
 

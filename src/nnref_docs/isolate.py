@@ -27,7 +27,8 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from .parse import Block
+from .parse import Block, makes_figures
+from .run import where
 
 BLOCK_TIMEOUT_S = 600
 
@@ -104,7 +105,7 @@ def serve_page(job: dict) -> int:
     import signal
     import unittest
 
-    from .run import PageRun, where
+    from .run import PageRun
 
     # the protocol gets its own descriptors; a page sees an empty stdin (input() raises EOFError
     # instead of eating a request) and a stdout that is not the protocol (C code writes to fd 1)
@@ -256,6 +257,35 @@ class PageServer:
         answer = self._send(op="figures")
         _reissue(answer.get("warnings", []))
         return answer["message"]
+
+    def run_page(self, path: Path, root: Path, blocks: list[Block]) -> tuple[list[str], int, int]:
+        """Run a whole page (or lab) block by block, as the pytest plugin does one test at a time.
+
+        Returns the failure messages (``file:line: ...``), the number of blocks run and skipped.
+        """
+        found: list[str] = []
+        ran = skipped = 0
+        self.open(path, root)
+        try:
+            for block in blocks:
+                if block.skip_reason is not None:
+                    skipped += 1
+                    continue
+                try:
+                    message = self.run_block(block)
+                except PageGone as gone:
+                    found.append(f"{where(path, block.line, root)}: {gone}")
+                    return found, ran, skipped
+                ran += 1
+                if message:
+                    found.append(message)
+            if makes_figures(blocks):
+                message = self.check_figures()
+                if message:
+                    found.append(message)
+        finally:
+            self.finish()
+        return found, ran, skipped
 
     def finish(self) -> None:
         """End the current page: its child tears down (closes figures, removes its folder) and exits."""

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from .compare import DEFAULT_TOLERANCE
 from .fences import Fence, ParseError, Text, dedent, fence_language, scan
 
-__all__ = ["Block", "ParseError", "fence_language", "parse_page"]
+__all__ = ["Block", "ParseError", "fence_language", "makes_figures", "parse_page"]
 
 PYTHON_LANGS = {"python", "py", "python3", "py3"}
 DOCTEST_LANGS = {"pycon"}
@@ -57,6 +57,11 @@ class Block:
     tolerance: int = DEFAULT_TOLERANCE  # units in the last printed digit (see .compare); 0 = exact
     tolerance_reason: str | None = None
     output_line: int | None = None  # line of the output directive that set ``tolerance``
+
+
+def makes_figures(blocks: list[Block]) -> bool:
+    """Whether a page saves figures, which the harness then compares with those beside the page."""
+    return any("savefig(" in block.source for block in blocks)
 
 
 def parse_page(text: str) -> list[Block]:
