@@ -1,43 +1,57 @@
 """Accessibility audit of the built site with axe-core: no serious or critical violation.
 
-The home page, one page of every chapter, a lab, the glossary and the errata page, each in the
-light and the dark colour scheme; the pages alternate between the two languages (the templates
-are the same, the text and ``lang`` differ), and the home page is audited in both. Two readers per language, one whose
-browser prefers light and one dark (mkdocs.yml's palette follows `prefers-color-scheme`), each
-read half the pages in one tab; on every page the reader's palette toggle switches the scheme,
-which the next page keeps, as on the real site. In the second scheme only the rules that depend
-on colours run again. axe-core ships inside the pinned `axe-playwright-python` package: nothing
-is fetched. Transitions and animations are switched off for the audit, so that colours are
-measured as they end up, not halfway through the palette's fade.
+Which pages: every kind of page (the home page in both languages, a chapter index, a lab, the
+glossary, the errata page, an API reference page), and content pages chosen so that together they
+show everything a page can show: each admonition kind, each kind of code block, math, a figure, a
+table and a skipped block's label. ``test_the_audited_pages_show_every_kind_of_content`` finds those
+kinds in every page's source and fails, naming a page that has it, when one is not audited (a new
+admonition kind, say). Each page is audited in one language (the templates are the same, the text
+and ``lang`` differ), in the light and the dark colour scheme.
+
+How: two readers per language, one whose browser prefers light and one dark (mkdocs.yml's palette
+follows `prefers-color-scheme`), each read half the pages in one tab; on every page the reader's
+palette toggle switches the scheme, which the next page keeps, as on the real site. In the second
+scheme only the rules that depend on colours run again. axe-core ships inside the pinned
+`axe-playwright-python` package: nothing is fetched. Transitions and animations are switched off
+for the audit, so that colours are measured as they end up, not halfway through the palette's fade.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import axe_playwright_python
 import pytest
 from test_browser import browser, draw_diagrams, server  # noqa: F401  (fixtures: one Chromium, one server)
 
+from nnref_docs.fences import Fence, Text, scan
+from nnref_docs.paths import DOCS
+
 pytestmark = pytest.mark.browser
 
 AXE = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 BLOCKING = ("serious", "critical")
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
-PAGES = [
-    "/01-foundations/neural-network/",  # a diagram, a figure, math, code
-    "/02-backprop/",
-    "/03-pytorch/",
-    "/04-cnn/kernels/",
-    "/05-sequences/memory-task/",
-    "/06-training/cli/",  # console sessions
-    "/07-vla/",
-    "/labs/02-backprop/",
-    "/glossary/",
-    "/errata/",
-]
-# the home page in both languages, every other page in one: ko, en, ko, ...
-PAGES_BY_LANG = {"ko": ["/", *PAGES[0::2]], "en": ["/", *PAGES[1::2]]}
+PAGES_BY_LANG = {
+    "ko": [
+        "/",
+        "/contributing/",  # console, pycon, bash, markdown and plain blocks, a diagram, a table
+        "/04-cnn/vgg16/",  # a skipped block's label; erratum, note and warning admonitions
+        "/02-backprop/",  # a chapter index
+        "/glossary/",
+        "/reference/autograd/",  # an API reference page (mkdocstrings)
+    ],
+    "en": [
+        "/",
+        "/04-cnn/output-size/",  # math, a figure, python and text blocks
+        "/02-backprop/scalar-engine/",  # a tip
+        "/labs/04-cnn/",  # a lab notebook
+        "/errata/",
+    ],
+}
+ADMONITION = re.compile(r"^(?:!!!|\?\?\?\+?) (\w+)", re.M)
+SHOWN_BY_TEXT = {"math": r"\$\$|\\\(", "figure": r"!\[", "table": r"^\|", "a skipped block's label": r"<!-- skip"}
 NO_MOTION = """
 document.addEventListener("DOMContentLoaded", () => {
   const style = document.createElement("style");
@@ -45,6 +59,42 @@ document.addEventListener("DOMContentLoaded", () => {
   document.head.appendChild(style);
 });
 """
+
+
+def shows(text: str) -> set[str]:
+    """What a page's Markdown shows a reader: its admonition kinds, code block kinds, math, ..."""
+    items = list(scan(text, strict=False))
+    prose = "\n".join(item.text for item in items if isinstance(item, Text))
+    return (
+        {f"{fence.lang} block" for fence in items if isinstance(fence, Fence)}
+        | {f"{kind} admonition" for kind in ADMONITION.findall(prose)}
+        | {name for name, pattern in SHOWN_BY_TEXT.items() if re.search(pattern, prose, re.M)}
+    )
+
+
+def source(path: str, lang: str) -> Path | None:
+    """The Markdown page behind a site path ("/04-cnn/vgg16/" -> docs/04-cnn/vgg16.<lang>.md)."""
+    stem = path.strip("/") or "index"
+    for candidate in (DOCS / f"{stem}.{lang}.md", DOCS / stem / f"index.{lang}.md"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def test_the_audited_pages_show_every_kind_of_content():
+    audited = set()
+    for lang, paths in PAGES_BY_LANG.items():
+        for path in paths:
+            page = source(path, lang)
+            assert page or path.startswith("/labs/"), f"{path}: no docs/ page behind it"
+            audited |= shows(page.read_text(encoding="utf-8")) if page else set()
+    missing: dict[str, Path] = {}
+    for page in sorted(DOCS.rglob("*.md")):
+        for kind in shows(page.read_text(encoding="utf-8")) - audited:
+            missing.setdefault(kind, page)
+    assert not missing, "no audited page shows: " + "; ".join(
+        f"{kind} (e.g. {page.relative_to(DOCS)})" for kind, page in sorted(missing.items())
+    )
 
 
 def start_audit(page, rules: list[str] | None = None) -> None:
