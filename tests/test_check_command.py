@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from nnref_docs.check import check_pair, main, pair_key
+from nnref_docs.isolate import shared_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,7 +57,7 @@ def project(tmp_path):
 
 def findings(project, run=False):
     docs, mkdocs = project
-    found, _ = check_pair("03-pytorch/new", docs, mkdocs, run=run)
+    found, _ = check_pair("03-pytorch/new", docs, mkdocs, run=run, server=shared_server() if run else None)
     return [str(f).replace(str(docs.parent) + "/", "") for f in found]
 
 

@@ -48,20 +48,29 @@ def pair_key(argument: str, docs: Path = DOCS) -> str:
     return key[: -len(".md")] if key.endswith(".md") else key
 
 
-def run_page(path: Path, root: Path) -> tuple[list[str], int, int]:
-    """Run one page as ``make test`` does, in a server of its own; (findings, blocks run, skipped)."""
+def run_page(path: Path, root: Path, server: PageServer | None = None) -> tuple[list[str], int, int]:
+    """Run one page as ``make test`` does, on ``server`` or on a server of its own; (findings, blocks
+    run, skipped)."""
     blocks = parse_page(path.read_text(encoding="utf-8"))
     if not blocks:
         return [], 0, 0
-    server = PageServer()
-    try:
+    if server is not None:
         return server.run_page(path, root, blocks)
+    own = PageServer()
+    try:
+        return own.run_page(path, root, blocks)
     finally:
-        server.close()
+        own.close()
 
 
-def check_pair(key: str, docs: Path = DOCS, mkdocs_yml: Path = MKDOCS_YML, run: bool = True) -> tuple[list, list]:
-    """All findings for one page pair, and a line per check for the summary."""
+def check_pair(
+    key: str, docs: Path = DOCS, mkdocs_yml: Path = MKDOCS_YML, run: bool = True, server: PageServer | None = None
+) -> tuple[list, list]:
+    """All findings for one page pair, and a line per check for the summary.
+
+    The pages run side by side, each on a server of its own, or one after the other on ``server``
+    (a test passes the one its process already has, instead of starting two).
+    """
     paths = {lang: docs / f"{key}.{lang}.md" for lang in LANGS}
     found: list[Problem | str] = []
     summary: list[str] = []
@@ -87,11 +96,14 @@ def check_pair(key: str, docs: Path = DOCS, mkdocs_yml: Path = MKDOCS_YML, run: 
         summary.append(f"parity    {'same code' if not differ else 'differs'}")
 
     if run and parsed:
-        with ThreadPoolExecutor(max_workers=len(parsed)) as pool:  # one process per page, side by side
-            runs = {lang: pool.submit(run_page, present[lang], docs.parent) for lang in parsed}
+        if server is None:
+            with ThreadPoolExecutor(max_workers=len(parsed)) as pool:  # one process per page, side by side
+                runs = {lang: pool.submit(run_page, present[lang], docs.parent) for lang in parsed}
+            results = {lang: future.result() for lang, future in runs.items()}
+        else:
+            results = {lang: run_page(present[lang], docs.parent, server) for lang in parsed}
         words = []
-        for lang, future in runs.items():
-            problems, ran, skipped = future.result()
+        for lang, (problems, ran, skipped) in results.items():
             found += problems
             words.append(
                 f"{lang} {ran} ran" + (f", {skipped} skipped" if skipped else "") + (" FAILED" if problems else "")
