@@ -28,6 +28,7 @@ def pytest_configure(config):
 # modules whose tests are long and independent: each test is its own unit of work for xdist
 SPREAD = {"test_a11y.py", "test_autograd.py", "test_browser.py", "test_distributed.py", "test_labs.py"}
 FIRST = ("tests/test_labs.py", "tests/test_distributed.py", "tests/test_autograd.py")  # the long ones
+FIRST_OF_THE_SITE_TESTS = ("tests/test_a11y.py",)  # the long ones among the tests of the built site
 
 
 def work_unit(nodeid: str) -> str:
@@ -59,12 +60,15 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 def pytest_collection_modifyitems(config, items):
-    """The long units first, the tests that need the built site last: the site builds in the
-    background meanwhile (tests/conftest.py), so no core waits for it."""
+    """The long units first, the tests that need the built site last (the long ones of those first):
+    the site builds in the background meanwhile (tests/conftest.py), so no core waits for it, and
+    no long unit is left for the end, when one core would wait for the other."""
 
     def order(item):
         path = item.nodeid.split("::", 1)[0]
-        return 0 if path in FIRST else 2 if "site" in item.fixturenames else 1
+        if "site" not in item.fixturenames:
+            return 0 if path in FIRST else 1
+        return 2 if path in FIRST_OF_THE_SITE_TESTS else 3
 
     items.sort(key=order)  # stable: a page's blocks keep their order
 

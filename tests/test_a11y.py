@@ -9,8 +9,9 @@ admonition kind, say). Each page is audited in one language (the templates are t
 and ``lang`` differ), in the light and the dark colour scheme.
 
 How: two readers per language, one whose browser prefers light and one dark (mkdocs.yml's palette
-follows `prefers-color-scheme`), each read half the pages in one tab; on every page the reader's
-palette toggle switches the scheme, which the next page keeps, as on the real site. In the second
+follows `prefers-color-scheme`), each a test of its own that reads half the pages in one tab; on
+every page the reader's palette toggle switches the scheme, which the next page keeps, as on the
+real site. In the second
 scheme only the rules that depend on colours run again. axe-core ships inside the pinned
 `axe-playwright-python` package: nothing is fetched. Transitions and animations are switched off
 for the audit, so that colours are measured as they end up, not halfway through the palette's fade.
@@ -97,17 +98,12 @@ def test_the_audited_pages_show_every_kind_of_content():
     )
 
 
-def start_audit(page, rules: list[str] | None = None) -> None:
-    """Start axe on the page without waiting for it (`finish_audit` collects the result)."""
+def audit(page, rules: list[str] | None = None) -> list[str]:
+    """axe's serious and critical findings on the page as it is now, one line per rule."""
     options = {"resultTypes": ["violations"]}
     if rules:
         options["runOnly"] = rules
-    page.evaluate("options => { window.nnrefAudit = axe.run(document, options); }", options)
-
-
-def finish_audit(page) -> list[str]:
-    """axe's serious and critical findings, one line per rule."""
-    violations = page.evaluate("window.nnrefAudit.then(r => r.violations)")
+    violations = page.evaluate("options => axe.run(document, options).then(r => r.violations)", options)
     return [
         f"{v['id']} ({v['impact']}, {len(v['nodes'])}x): {v['help']}; e.g. {v['nodes'][0]['target']}"
         for v in violations
@@ -132,43 +128,26 @@ def toggle_scheme(page) -> None:
     page.locator("form[data-md-component=palette] label:not([hidden])").evaluate("label => label.click()")
 
 
-class Reader:
-    """One tab whose pages open one after another; Material keeps the palette choice between them."""
-
-    def __init__(self, chromium, dark: bool):
-        self.context = chromium.new_context(
-            viewport={"width": 1280, "height": 900}, color_scheme="dark" if dark else "light"
-        )
-        self.context.add_init_script(path=str(AXE))
-        self.context.add_init_script(NO_MOTION)
-        self.page = self.context.new_page()
-        self.scheme = "slate" if dark else "default"  # what the next page should open in
-
-    def check_scheme(self, path: str, scheme: str) -> None:
-        assert scheme == self.scheme, f"{path} opened in {scheme}, expected {self.scheme}"
-
-
+@pytest.mark.parametrize("prefers", ["light", "dark"])
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_no_serious_violations_in_light_and_dark(browser, server, lang):  # noqa: F811
+def test_no_serious_violations_in_light_and_dark(browser, server, lang, prefers):  # noqa: F811
+    """One reader whose browser prefers ``prefers`` reads half of the language's pages in one tab."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=prefers)
+    context.add_init_script(path=str(AXE))
+    context.add_init_script(NO_MOTION)
+    page = context.new_page()
+    scheme = "slate" if prefers == "dark" else "default"  # Material's names; the next page keeps it
+    pages = PAGES_BY_LANG[lang][0::2] if prefers == "light" else PAGES_BY_LANG[lang][1::2]
     root = server + ("/en" if lang == "en" else "")
-    readers = [Reader(browser, dark=False), Reader(browser, dark=True)]
-    pages = PAGES_BY_LANG[lang]
-    shares = [pages[0::2], pages[1::2]]
     found: list[str] = []
-    # the two readers take their steps side by side, so both cores work
-    for step in range(len(shares[0])):
-        active = [(reader, share[step]) for reader, share in zip(readers, shares, strict=True) if step < len(share)]
-        for reader, path in active:
-            reader.page.goto(root + path, wait_until="commit")
+    for path in pages:
+        page.goto(root + path, wait_until="commit")
         for switched in (False, True):
-            for reader, path in active:
-                if switched:
-                    toggle_scheme(reader.page)
-                    reader.scheme = "default" if reader.scheme == "slate" else "slate"
-                reader.check_scheme(path, settle(reader.page))
-                start_audit(reader.page, COLOUR_RULES if switched else None)
-            for reader, path in active:
-                found += [f"{lang} {path} [{reader.scheme}] {line}" for line in finish_audit(reader.page)]
-    for reader in readers:
-        reader.context.close()
+            if switched:
+                toggle_scheme(page)
+                scheme = "default" if scheme == "slate" else "slate"
+            opened = settle(page)
+            assert opened == scheme, f"{path} opened in {opened}, expected {scheme}"
+            found += [f"{lang} {path} [{scheme}] {line}" for line in audit(page, COLOUR_RULES if switched else None)]
+    context.close()
     assert not found, "\n".join(found)
