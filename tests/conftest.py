@@ -7,6 +7,7 @@ that asks for ``site`` takes the same lock, so it waits for the build only if th
 done yet, and every worker reuses the same folder.
 """
 
+import json
 import os
 import threading
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from nnref_docs.paths import MKDOCS_YML
+from nnref_docs.paths import DOCS, MKDOCS_YML, ROOT
 from nnref_docs.sitebuild import build
 
 
@@ -67,3 +68,39 @@ def site(request) -> Path:
     if os.environ.get("NNREF_SITE"):
         return Path(os.environ["NNREF_SITE"])
     return build_once(shared_dir(request.config))
+
+
+# one page with the mistakes a strict build must refuse: a link to no page, a cross-reference to no
+# object, and inline code that looks like a name of nnref but names nothing (hooks/api_reference.py)
+BROKEN_PAGE = (
+    "# Home\n\n"
+    "[a page that is not there](nowhere.md)\n\n"
+    "[the engine][nnref.autograd.Value] resolves; [this][nnref.autograd.NoSuchThing] does not.\n\n"
+    "`nnref.autograd.Value` becomes a link, `nnref.autograd.Valu` names nothing.\n\n"
+    "::: nnref.autograd.Value\n    options:\n      show_root_heading: true\n"
+)
+
+
+@pytest.fixture(scope="session")
+def broken_build(request) -> dict:
+    """The strict build of a one-page site (the real mkdocs.yml, hooks, theme and assets) whose page
+    is :data:`BROKEN_PAGE`, in both languages: ``{"returncode": ..., "stderr": ...}``. Built once
+    per test run, like the site, for the tests of what it reports."""
+    shared = shared_dir(request.config)
+    record = shared / "broken-build.json"
+    with FileLock(str(shared / "broken-build.lock")):
+        if not record.exists():
+            project = shared / "broken-site"
+            docs = project / "docs"
+            docs.mkdir(parents=True)
+            os.symlink(DOCS / "glossary.yml", docs / "glossary.yml")
+            os.symlink(DOCS / "assets", docs / "assets")
+            for lang in ("ko", "en"):
+                (docs / f"index.{lang}.md").write_text(BROKEN_PAGE, encoding="utf-8")
+            for name in ("hooks", "overrides", "src"):
+                os.symlink(ROOT / name, project / name)
+            config = project / "mkdocs.yml"
+            config.write_text(f"INHERIT: {MKDOCS_YML}\ndocs_dir: docs\nnav:\n  - index.md\n")
+            result = build(config, project / "site")
+            record.write_text(json.dumps({"returncode": result.returncode, "stderr": result.stderr}))
+    return json.loads(record.read_text())

@@ -5,7 +5,6 @@ a signature in both languages, every scratch op names the torch function it mirr
 import importlib
 import inspect
 import logging
-import os
 import re
 import sys
 from html.parser import HTMLParser
@@ -13,8 +12,6 @@ from pathlib import Path
 
 import griffe
 import pytest
-
-from nnref_docs.sitebuild import build
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -247,23 +244,10 @@ def test_signature_blocks_carry_no_duplicate_ids(site):
 # ---- the strict build fails on a broken cross-reference -----------------------------------------
 
 
-def test_a_broken_cross_reference_fails_the_strict_build(tmp_path):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    os.symlink(DOCS / "glossary.yml", docs / "glossary.yml")
-    for lang in ("ko", "en"):
-        (docs / f"index.{lang}.md").write_text(
-            "# Home\n\n"
-            "[the engine][nnref.autograd.Value] resolves; [this][nnref.autograd.NoSuchThing] does not.\n\n"
-            "`nnref.autograd.Value` becomes a link, `nnref.autograd.Valu` names nothing.\n\n"
-            "::: nnref.autograd.Value\n    options:\n      show_root_heading: true\n"
-        )
-    (tmp_path / "mkdocs.yml").write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nnav:\n  - index.md\n")
-    for name in ("hooks", "overrides", "src"):
-        os.symlink(ROOT / name, tmp_path / name)
-    os.symlink(DOCS / "assets", docs / "assets")
-    result = build(tmp_path / "mkdocs.yml", tmp_path / "site")
-    assert result.returncode != 0, "the strict build passed despite a broken cross-reference"
-    assert "Could not find cross-reference target 'nnref.autograd.NoSuchThing'" in result.stderr, result.stderr[-3000:]
-    assert "inline code `nnref.autograd.Valu` names nothing in nnref" in result.stderr, result.stderr[-3000:]
-    assert "target 'nnref.autograd.Value'" not in result.stderr, "a valid reference was reported"
+def test_a_broken_cross_reference_fails_the_strict_build(broken_build):
+    """tests/conftest.py's one-page site: a cross-reference to no object, inline code naming nothing."""
+    log = broken_build["stderr"]
+    assert broken_build["returncode"] != 0, "the strict build passed despite a broken cross-reference"
+    assert "Could not find cross-reference target 'nnref.autograd.NoSuchThing'" in log, log[-3000:]
+    assert "inline code `nnref.autograd.Valu` names nothing in nnref" in log, log[-3000:]
+    assert "target 'nnref.autograd.Value'" not in log, "a valid reference was reported"

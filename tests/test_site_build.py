@@ -4,7 +4,6 @@ downloadable .ipynb files, and no resource loaded from another host."""
 import html as html_lib
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import pytest
 
 from nnref_docs.pages import page_pairs
 from nnref_docs.parse import parse_page
-from nnref_docs.sitebuild import build
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -148,17 +146,8 @@ def test_math_and_diagrams_are_vendored(site):
     assert 'class="arithmatex"' in home and 'class="nnref-mermaid"' in home
 
 
-def test_a_broken_internal_link_fails_the_strict_build(tmp_path):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    shutil.copytree(DOCS / "assets", docs / "assets")
-    shutil.copy(DOCS / "glossary.yml", docs / "glossary.yml")
-    for lang in ("ko", "en"):
-        (docs / f"index.{lang}.md").write_text("# Home\n\n[a page that is not there](nowhere.md)\n")
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nnav:\n  - index.md\n")
-    shutil.copytree(ROOT / "hooks", tmp_path / "hooks")
-    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
-    result = build(config, tmp_path / "site")
-    assert result.returncode != 0
-    assert "nowhere.md" in result.stderr and "not found among documentation files" in result.stderr
+def test_a_broken_internal_link_fails_the_strict_build(broken_build):
+    """tests/conftest.py's one-page site links to a page that is not there."""
+    assert broken_build["returncode"] != 0
+    assert "nowhere.md" in broken_build["stderr"], broken_build["stderr"][-3000:]
+    assert "not found among documentation files" in broken_build["stderr"]
