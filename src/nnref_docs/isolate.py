@@ -52,7 +52,8 @@ for line in sys.stdin:
 
 def warm_up() -> None:
     """Import, once in the server, what the pages import, and pay the costs a process pays on first
-    use (torch.optim pulls in torch._dynamo: 1.3 s; Matplotlib loads its fonts on the first figure).
+    use (torch.optim pulls in torch._dynamo: 1.3 s; Matplotlib loads its fonts on the first figure
+    and builds its math-text parser on the first formula; CairoSVG loads libcairo).
 
     The children start from here: nothing of this is in a page's namespace, every page seeds its
     generators itself, and PyTorch runs single-threaded meanwhile so that no thread pool exists
@@ -93,9 +94,14 @@ def warm_up() -> None:
         ax.plot([0, 1], [0, 1], label="x")
         ax.legend()
         ax.set_title("warm-up")
+        ax.set_xlabel(r"$\eta \cdot 10^{-2}$")  # builds Matplotlib's math-text parser and loads its fonts
         for fmt in ("svg", "png"):
             fig.savefig(io.BytesIO(), format=fmt)
         plt.close("all")
+        try:  # what compares a page's SVG figures with the shipped ones (nnref_docs.figures)
+            import cairosvg  # noqa: F401
+        except (ImportError, OSError):  # no libcairo: figures.compare_figures reports that itself
+            pass
     finally:
         torch.set_num_threads(threads)
 
