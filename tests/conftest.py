@@ -4,7 +4,8 @@ The site is built once per test run, in the background, as soon as collection sh
 test needs it: a thread of one process (the first xdist worker, or the only process) runs
 ``mkdocs build --strict`` under a file lock while the tests that do not need the site run. A test
 that asks for ``site`` takes the same lock, so it waits for the build only if the build is not
-done yet, and every worker reuses the same folder.
+done yet, and every worker reuses the same folder. ``broken_build`` is the same for a one-page site
+with the mistakes a strict build must refuse, built once for the tests of what the build reports.
 """
 
 import json
