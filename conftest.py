@@ -11,6 +11,7 @@ from nnref_docs.collect import make_sybil
 from nnref_docs.stamps import Recorder
 
 ROOT = Path(__file__).parent
+pytest_plugins = ("pytester",)  # tests/test_toolkit_failures.py runs pytest on fixture pages
 pytest_collect_file = make_sybil(ROOT).pytest()
 _recorder = Recorder(ROOT)
 

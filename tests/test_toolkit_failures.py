@@ -1,15 +1,13 @@
 """The harness must fail, and say where: each failure mode on a fixture page, through real pytest.
 
 All fixture pages in tests/fixtures/pages are copied into one throw-away project under docs/ and
-run with pytest in one subprocess, exactly as `make test` runs the real pages; each test then reads
-its page's part of the report. One run keeps this file fast, and shows that a failing page does not
-disturb its neighbours (each page runs in a fresh process, nnref_docs.isolate).
+run by one pytest session (pytester, in this process, so the pages run on this process's page
+server), exactly as `make test` runs the real pages; each test then reads its page's part of the
+report. One run keeps this file fast, and shows that a failing page does not disturb its
+neighbours (each page runs in a fresh process, nnref_docs.isolate).
 """
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,33 +16,26 @@ HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "pages"
 
 
-def run_pages(tmp_path: Path, *names: str) -> subprocess.CompletedProcess:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for name in names or sorted(p.name for p in FIXTURES.glob("*.md")):
-        shutil.copy(FIXTURES / name, docs / name)
-    (tmp_path / "conftest.py").write_text(
-        "from pathlib import Path\n"
-        "from nnref_docs.collect import make_sybil\n"
-        "pytest_collect_file = make_sybil(Path(__file__).parent).pytest()\n"
-    )
-    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider -rs\n")
-    env = dict(os.environ, PYTHONPATH=str(HERE))
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "docs", "-p", "no:hypothesispytest"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+_REPORT: list[str] = []  # the one run's report, shared by the tests of this file
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory) -> str:
-    result = run_pages(tmp_path_factory.mktemp("pages"))
-    assert result.returncode == 1, result.stdout + result.stderr
-    return result.stdout
+@pytest.fixture
+def report(pytester: pytest.Pytester) -> str:
+    if not _REPORT:
+        docs = pytester.path / "docs"
+        docs.mkdir()
+        for page in sorted(FIXTURES.glob("*.md")):
+            shutil.copy(page, docs / page.name)
+        pytester.makeconftest(
+            "from pathlib import Path\n"
+            "from nnref_docs.collect import make_sybil\n"
+            "pytest_collect_file = make_sybil(Path(__file__).parent).pytest()\n"
+        )
+        pytester.makeini("[pytest]\naddopts = -p no:cacheprovider -rs\n")
+        result = pytester.runpytest_inprocess("docs", "-p", "no:hypothesispytest")
+        assert result.ret == 1, result.stdout.str() + result.stderr.str()
+        _REPORT.append(result.stdout.str())
+    return _REPORT[0]
 
 
 def section(report: str, page: str) -> str:
