@@ -11,10 +11,10 @@ and ``lang`` differ), in the light and the dark colour scheme.
 How: two readers per language, one whose browser prefers light and one dark (mkdocs.yml's palette
 follows `prefers-color-scheme`), each a test of its own that reads half the pages in one tab; on
 every page the reader's palette toggle switches the scheme, which the next page keeps, as on the
-real site. In the second
-scheme only the rules that depend on colours run again. axe-core ships inside the pinned
-`axe-playwright-python` package: nothing is fetched. Transitions and animations are switched off
-for the audit, so that colours are measured as they end up, not halfway through the palette's fade.
+real site. In the second scheme only the rules that depend on colours run again. axe-core ships
+inside the pinned `axe-playwright-python` package: nothing is fetched. Transitions and animations
+are switched off for the audit, so that colours are measured as they end up, not halfway through
+the palette's fade.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import pytest
 from test_browser import browser, draw_diagrams, server  # noqa: F401  (fixtures: one Chromium, one server)
 
 from nnref_docs.fences import Fence, Text, scan
+from nnref_docs.parse import parse_page
 from nnref_docs.paths import DOCS
 
 pytestmark = pytest.mark.browser
@@ -51,8 +52,8 @@ PAGES_BY_LANG = {
         "/errata/",
     ],
 }
-ADMONITION = re.compile(r"^(?:!!!|\?\?\?\+?) (\w+)", re.M)
-SHOWN_BY_TEXT = {"math": r"\$\$|\\\(", "figure": r"!\[", "table": r"^\|", "a skipped block's label": r"<!-- skip"}
+ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+(\w+)", re.M)
+SHOWN_BY_TEXT = {"math": r"\$\$|\\\(", "figure": r"!\[", "table": r"^\|"}
 NO_MOTION = """
 document.addEventListener("DOMContentLoaded", () => {
   const style = document.createElement("style");
@@ -63,13 +64,15 @@ document.addEventListener("DOMContentLoaded", () => {
 
 
 def shows(text: str) -> set[str]:
-    """What a page's Markdown shows a reader: its admonition kinds, code block kinds, math, ..."""
+    """What a page's Markdown shows a reader: its admonition kinds, code block kinds, math, ...
+    (fences found by the toolkit's scanner, skipped blocks by the harness's own parser)."""
     items = list(scan(text, strict=False))
     prose = "\n".join(item.text for item in items if isinstance(item, Text))
     return (
         {f"{fence.lang} block" for fence in items if isinstance(fence, Fence)}
         | {f"{kind} admonition" for kind in ADMONITION.findall(prose)}
         | {name for name, pattern in SHOWN_BY_TEXT.items() if re.search(pattern, prose, re.M)}
+        | ({"a skipped block's label"} if any(b.skip_reason is not None for b in parse_page(text)) else set())
     )
 
 
