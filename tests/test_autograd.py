@@ -380,3 +380,56 @@ def test_neuron_validates_input():
         MLP(2, [2], activation="swish")
     with pytest.raises(ValueError, match="inputs"):
         MLP(2, [2, 1])([1.0, 2.0, 3.0])
+
+
+# the numbers policy: a finite real number, or a clear error naming the op ---------------------
+def _backward_of(make):
+    return lambda: make().backward()
+
+
+POLICY = [
+    # (what, call, error, message): forward and backward of Value, then Dual
+    ("0 ** -1", lambda: Value(0.0) ** -1, ValueError, r"0 \*\* -1 is not a real number"),
+    ("1 / 0", lambda: Value(1.0) / 0, ValueError, r"division by zero: 1 / 0"),
+    ("0 / 0", lambda: Value(0.0) / Value(0.0), ValueError, r"division by zero: 0 / 0"),
+    ("exp(710)", lambda: Value(710.0).exp(), OverflowError, r"exp\(710\) is beyond the float range"),
+    ("1e200 ** 2", lambda: Value(1e200) ** 2, OverflowError, r"\(1e\+200\) \*\* 2 is beyond"),
+    ("1e308 * 10", lambda: Value(1e308) * 10, OverflowError, r"1e\+308 \* 10 = inf"),
+    ("1e308 + 1e308", lambda: Value(1e308) + 1e308, OverflowError, r"1e\+308 \+ 1e\+308 = inf"),
+    ("log(0)", lambda: Value(0.0).log(), ValueError, r"log needs a positive value, got log\(0\)"),
+    ("(-8) ** (1/3)", lambda: Value(-8.0) ** (1 / 3), ValueError, r"negative base needs an integer exponent"),
+    ("nan", lambda: Value(float("nan")), ValueError, r"finite real number, got nan"),
+    ("inf", lambda: Value(math.inf), ValueError, r"finite real number, got inf"),
+    ("grad of 0 ** 0.5", _backward_of(lambda: Value(0.0) ** 0.5), ValueError, r"slope of a \*\* 0.5 at a = 0"),
+    ("grad of 1 / 1e-170", _backward_of(lambda: 1.0 / Value(1e-170)), OverflowError, r"gradient of a leaf.* -inf"),
+    ("grad of x * 1e300 * 1e300", _backward_of(lambda: Value(1e-300) * 1e300 * 1e300), OverflowError, "gradient"),
+    ("Dual 1 / 0", lambda: Dual(1.0) / 0, ValueError, r"division by zero: 1 / 0"),
+    ("Dual exp(710)", lambda: Dual(710.0).exp(), OverflowError, r"exp\(710\)"),
+    ("Dual 1e308 * 10", lambda: Dual(1e308) * 10, OverflowError, r"1e\+308 \* 10: the value"),
+    ("Dual (-8) ** (1/3)", lambda: Dual(-8.0) ** (1 / 3), ValueError, r"negative base needs an integer exponent"),
+    ("Dual 0 ** 0.5", lambda: Dual(0.0, 1.0) ** 0.5, ValueError, r"infinite slope"),
+    ("Dual 0 ** -1", lambda: Dual(0.0) ** -1, ValueError, r"not a real number"),
+    ("Dual 1e200 ** 2", lambda: Dual(1e200) ** 2, OverflowError, r"\(1e\+200\) \*\* 2 is beyond"),
+    ("Dual log(0)", lambda: Dual(0.0).log(), ValueError, r"log\(0\)"),
+    ("Dual nan", lambda: Dual(math.nan), ValueError, r"finite real numbers"),
+]
+
+
+@pytest.mark.parametrize(("what", "call", "error", "message"), POLICY, ids=[p[0] for p in POLICY])
+def test_out_of_domain_and_overflow_raise_a_clear_error(what, call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_edges_that_stay_finite_match_torch():
+    """Where the exact answer is a finite number, Value and Dual give torch's answer, not an error."""
+    a, ta = Value(0.0), tensor(0.0, requires_grad=True)
+    (a**0).backward()
+    (ta**0).backward()
+    assert a.grad == ta.grad.item() == 0.0  # d(a^0)/da = 0, also at a = 0
+    a, b = Value(1e-200), Value(1e200)  # the gradient of b underflows to 0 instead of dividing by b^2 = inf
+    (a / b).backward()
+    assert a.grad == pytest.approx(1e-200) and b.grad == 0.0
+    assert Dual(-1000.0, 1.0).sigmoid().primal == 0.0  # no exp(1000) inside
+    assert Value(-1000.0).sigmoid().data == 0.0
+    assert (Dual(0.0, 1.0) ** 0).tangent == 0.0

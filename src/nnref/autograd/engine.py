@@ -13,6 +13,13 @@ from numbers import Real
 
 __all__ = ["Value", "topological_order", "to_mermaid"]
 
+# Numbers policy (the same for Dual in forward.py): a Value holds a finite real number, and every
+# op, forward and backward, either gives a finite real number or raises a clear error that names
+# the op and its operands: ValueError where the result is not a real number (log(0), 0 ** -1,
+# x / 0, (-8) ** (1/3), the slope of x ** 0.5 at 0), OverflowError where it is beyond the float
+# range (exp(710), 1e200 ** 2, 1e308 * 10, a gradient that overflows). torch answers inf or nan
+# instead; here a nan never travels silently through a graph.
+
 # float and int first: isinstance against the abstract Real alone is slow, and a training step
 # creates tens of thousands of Values
 _REAL = (float, int, Real)
@@ -24,6 +31,14 @@ def _as_value(other) -> Value:
     if isinstance(other, _REAL) and not isinstance(other, bool):
         return Value(float(other))
     raise TypeError(f"expected a Value or a real number, got {type(other).__name__}")
+
+
+def _not_finite(data: float, op: str, operands: tuple) -> Exception:
+    if not op:
+        return ValueError(f"data must be a finite real number, got {data}")
+    args = [f"{v.data:g}" for v in operands]
+    expr = f" {op} ".join(args) if len(args) == 2 else f"{op}({', '.join(args)})"
+    return OverflowError(f"{expr} = {data}: the result is beyond the float range (about 1.8e308)")
 
 
 class Value:
@@ -38,6 +53,11 @@ class Value:
     identity (two nodes that hold the same number are different nodes, and nodes can live in sets
     and dicts), so ``Value(2.0) == 2.0`` is False; ordering (``<``, ``<=``, ``>``, ``>=``) raises
     TypeError because a comparison has no gradient. Compare ``v.data`` instead.
+
+    A Value holds a finite real number. An op whose result or gradient would not be one raises,
+    naming the op: ValueError for ``log(0)``, ``x / 0``, ``0 ** -1``, ``(-8) ** (1/3)`` and the
+    slope of ``x ** 0.5`` at 0; OverflowError for ``exp(710)``, ``1e200 ** 2`` or a gradient past
+    the float range. (torch answers inf or nan there instead.)
     """
 
     __slots__ = ("data", "grad", "label", "_backward", "_prev", "_op")
@@ -47,6 +67,8 @@ class Value:
             if isinstance(data, bool) or not isinstance(data, _REAL):
                 raise TypeError(f"data must be a real number, got {type(data).__name__}")
             data = float(data)
+        if not math.isfinite(data):
+            raise _not_finite(data, _op, _prev)
         self.data = data
         self.grad = 0.0
         self.label = label
@@ -85,14 +107,19 @@ class Value:
             kind = type(exponent).__name__
             raise TypeError(f"exponent must be a real number (not a Value), got {kind}")
         n = float(exponent)
-        if self.data < 0 and not n.is_integer():
-            raise ValueError(
-                f"a negative base needs an integer exponent: ({self.data:g}) ** {exponent:g} is not a real number"
-            )
-        out = Value(self.data**n, (self,), f"**{exponent:g}")
+        a = self.data
+        if a < 0 and not n.is_integer():
+            raise ValueError(f"a negative base needs an integer exponent: ({a:g}) ** {exponent:g} is not a real number")
+        if a == 0 and n < 0:
+            raise ValueError(f"0 ** {exponent:g} is not a real number (division by zero)")
+        out = Value(_power(a, n), (self,), f"**{exponent:g}")
 
-        def _backward():  # d(a^n)/da = n a^(n-1)
-            self.grad += n * self.data ** (n - 1) * out.grad
+        def _backward():  # d(a^n)/da = n a^(n-1); 0 for n = 0, as in torch
+            if n == 0:
+                return
+            if a == 0 and n < 1:
+                raise ValueError(f"the slope of a ** {exponent:g} at a = 0 is infinite")
+            self.grad += n * _power(a, n - 1) * out.grad
 
         out._backward = _backward
         return out
@@ -119,11 +146,13 @@ class Value:
 
     def __truediv__(self, other) -> Value:
         other = _as_value(other)
+        if other.data == 0:
+            raise ValueError(f"division by zero: {self.data:g} / 0 is not a real number")
         out = Value(self.data / other.data, (self, other), "/")
 
-        def _backward():  # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+        def _backward():  # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2 = -(a/b)/b (b^2 may underflow to 0)
             self.grad += out.grad / other.data
-            other.grad += -out.grad * self.data / other.data**2
+            other.grad += -out.grad * out.data / other.data
 
         out._backward = _backward
         return out
@@ -160,12 +189,15 @@ class Value:
         return out
 
     def exp(self) -> Value:
-        e = math.exp(self.data)
+        try:
+            e = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(f"exp({self.data:g}) is beyond the float range (about 1.8e308)") from None
         return self._unary(e, "exp", e)
 
     def log(self) -> Value:
         if self.data <= 0:
-            raise ValueError(f"log needs a positive value, got {self.data}")
+            raise ValueError(f"log needs a positive value, got log({self.data:g})")
         return self._unary(math.log(self.data), "log", 1.0 / self.data)
 
     def tanh(self) -> Value:
@@ -192,9 +224,19 @@ class Value:
             if v._prev:
                 v.grad = 0.0
         self.grad += 1.0
-        for v in reversed(order):
+        for v in reversed(order):  # v.grad is complete here: every value computed from v came first
+            if not math.isfinite(v.grad):
+                kind = f"the output of {v._op}" if v._op else "a leaf"
+                raise OverflowError(f"backward: the gradient of {kind} (data={v.data:g}) is {v.grad}: beyond the float range")
             if v._backward is not None:
                 v._backward()
+
+
+def _power(a: float, n: float) -> float:
+    try:
+        return a**n
+    except OverflowError:
+        raise OverflowError(f"({a:g}) ** {n:g} is beyond the float range (about 1.8e308)") from None
 
 
 def topological_order(root: Value) -> list[Value]:

@@ -13,6 +13,20 @@ from numbers import Real
 
 __all__ = ["Dual", "jvp", "forward_gradient"]
 
+# The numbers policy of nnref.autograd.engine: a Dual holds finite real numbers, and an op whose
+# primal or tangent would not be one raises ValueError (not a real number: log(0), x / 0,
+# (-8) ** (1/3), the slope of x ** 0.5 at 0) or OverflowError (beyond the float range), naming the op.
+
+
+def _result(primal: float, tangent: float, op: str, *args: float) -> Dual:
+    """``Dual(primal, tangent)``, or OverflowError naming the op (``op.format(*args)``, formatted
+    only then) when a part left the float range."""
+    if not (math.isfinite(primal) and math.isfinite(tangent)):
+        part = "value" if not math.isfinite(primal) else "derivative"
+        expr = op.format(*(f"{a:g}" for a in args))
+        raise OverflowError(f"{expr}: the {part} is beyond the float range (about 1.8e308)")
+    return Dual(primal, tangent)
+
 
 def _as_dual(other) -> Dual:
     if isinstance(other, Dual):
@@ -33,18 +47,20 @@ class Dual:
     def __init__(self, primal: float, tangent: float = 0.0) -> None:
         self.primal = float(primal)
         self.tangent = float(tangent)
+        if not (math.isfinite(self.primal) and math.isfinite(self.tangent)):
+            raise ValueError(f"primal and tangent must be finite real numbers, got {primal}, {tangent}")
 
     def __repr__(self) -> str:
         return f"Dual(primal={self.primal:.6g}, tangent={self.tangent:.6g})"
 
     def __add__(self, other) -> Dual:
         other = _as_dual(other)
-        return Dual(self.primal + other.primal, self.tangent + other.tangent)
+        return _result(self.primal + other.primal, self.tangent + other.tangent, "{} + {}", self.primal, other.primal)
 
     def __mul__(self, other) -> Dual:
         other = _as_dual(other)
         tangent = self.tangent * other.primal + self.primal * other.tangent
-        return Dual(self.primal * other.primal, tangent)
+        return _result(self.primal * other.primal, tangent, "{} * {}", self.primal, other.primal)
 
     def __neg__(self) -> Dual:
         return Dual(-self.primal, -self.tangent)
@@ -54,13 +70,24 @@ class Dual:
 
     def __truediv__(self, other) -> Dual:
         other = _as_dual(other)
+        if other.primal == 0:
+            raise ValueError(f"division by zero: {self.primal:g} / 0 is not a real number")
         q = self.primal / other.primal
-        return Dual(q, (self.tangent - q * other.tangent) / other.primal)
+        return _result(q, (self.tangent - q * other.tangent) / other.primal, "{} / {}", self.primal, other.primal)
 
     def __pow__(self, n) -> Dual:
         if isinstance(n, bool) or not isinstance(n, Real):
             raise TypeError(f"exponent must be a real number, got {type(n).__name__}")
-        return Dual(self.primal**n, n * self.primal ** (n - 1) * self.tangent)
+        a, n, op = self.primal, float(n), f"({self.primal:g}) ** {n:g}"
+        if a < 0 and not n.is_integer():
+            raise ValueError(f"a negative base needs an integer exponent: {op} is not a real number")
+        if a == 0 and n < 1 and n != 0:
+            raise ValueError(f"{op} " + ("is not a real number" if n < 0 else "has an infinite slope"))
+        try:
+            slope = 0.0 if n == 0 else n * a ** (n - 1)
+            return _result(a**n, slope * self.tangent, op)
+        except OverflowError:
+            raise OverflowError(f"{op} is beyond the float range (about 1.8e308)") from None
 
     def __radd__(self, other) -> Dual:
         return _as_dual(other) + self
@@ -75,20 +102,24 @@ class Dual:
         return _as_dual(other) / self
 
     def exp(self) -> Dual:
-        e = math.exp(self.primal)
-        return Dual(e, e * self.tangent)
+        try:
+            e = math.exp(self.primal)
+        except OverflowError:
+            raise OverflowError(f"exp({self.primal:g}) is beyond the float range (about 1.8e308)") from None
+        return _result(e, e * self.tangent, "exp({})", self.primal)
 
     def log(self) -> Dual:
         if self.primal <= 0:
-            raise ValueError(f"log needs a positive value, got {self.primal}")
-        return Dual(math.log(self.primal), self.tangent / self.primal)
+            raise ValueError(f"log needs a positive value, got log({self.primal:g})")
+        return _result(math.log(self.primal), self.tangent / self.primal, "log({})", self.primal)
 
     def tanh(self) -> Dual:
         t = math.tanh(self.primal)
         return Dual(t, (1.0 - t * t) * self.tangent)
 
     def sigmoid(self) -> Dual:
-        s = 1.0 / (1.0 + math.exp(-self.primal))
+        x = self.primal  # exp of a negative number only: no overflow for large |x|
+        s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
         return Dual(s, s * (1.0 - s) * self.tangent)
 
     def relu(self) -> Dual:

@@ -152,6 +152,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
 
 def _check_conv(input, weight, bias, groups):
     check_array("input", input, ndim=4)
+    if input.dtype.kind not in "biuf":  # checked before the weight's dtype is compared with it
+        raise TypeError(f"input must be a numeric array (float32 or float64), got dtype {input.dtype}")
     check_array("weight", weight, ndim=4)
     groups = check_int("groups", groups, 1)
     C_out, C_in_g = weight.shape[:2]

@@ -56,7 +56,13 @@ def linear_backward(grad_output, input, weight, bias=None):
 
 # ---------------------------------------------------------------- activations
 # Activations keep the input's dtype; like torch, relu/sigmoid/tanh also take integer arrays
-# (relu stays integer, sigmoid/tanh give float64), gelu does not.
+# (relu stays integer, sigmoid/tanh give float32, torch's default dtype), gelu does not.
+
+
+def _floating(input):
+    """``input`` itself when floating; an integer or bool array as float32, as torch promotes it."""
+    return input if np.issubdtype(input.dtype, np.floating) else input.astype(np.float32)
+
 def relu(input):
     """``max(x, 0)``."""
     check_array("input", input)
@@ -64,13 +70,15 @@ def relu(input):
 
 
 def relu_backward(grad_output, input):
-    """``g * 1[x > 0]`` (torch uses 0 as the derivative at 0)."""
-    return check_grad(grad_output, input.shape, input) * (input > 0)
+    """``g`` where ``x > 0``, else 0 (torch uses 0 as the derivative at 0, and passes ``g``
+    where ``x`` is nan, as ``x <= 0`` is false there)."""
+    grad_output = check_grad(grad_output, input.shape, input)
+    return np.where(input <= 0, np.zeros((), grad_output.dtype), grad_output)
 
 
 def sigmoid(input):
     """``1 / (1 + e^{-x})``, computed without overflow for large ``|x|``."""
-    check_array("input", input)
+    input = _floating(check_array("input", input))
     e = np.exp(-np.abs(input))
     return np.where(input >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -84,8 +92,7 @@ def sigmoid_backward(grad_output, input):
 
 def tanh(input):
     """``tanh(x) = (e^x - e^{-x}) / (e^x + e^{-x})``."""
-    check_array("input", input)
-    return np.tanh(input)
+    return np.tanh(_floating(check_array("input", input)))
 
 
 def tanh_backward(grad_output, input):
@@ -127,10 +134,16 @@ def gelu_backward(grad_output, input, approximate="none"):
     raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
-def softmax(input, dim):
-    """``e^{x_i - max} / sum_j e^{x_j - max}`` along ``dim`` (the shift avoids overflow)."""
+def _check_softmax(input, dim):
     check_float("input", input, min_ndim=1)
     _check_dim("dim", dim, input.ndim)
+
+
+def softmax(input, dim):
+    """``e^{x_i - max} / sum_j e^{x_j - max}`` along ``dim`` (the shift avoids overflow)."""
+    _check_softmax(input, dim)
+    if input.shape[dim] == 0:  # nothing to normalise: an empty result, as torch
+        return input.copy()
     z = input - input.max(axis=dim, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=dim, keepdims=True)
@@ -145,8 +158,9 @@ def softmax_backward(grad_output, input, dim):
 
 def log_softmax(input, dim):
     """``x - max - log sum e^{x - max}`` along ``dim`` (the log-sum-exp trick)."""
-    check_float("input", input, min_ndim=1)
-    _check_dim("dim", dim, input.ndim)
+    _check_softmax(input, dim)
+    if input.shape[dim] == 0:
+        return input.copy()
     z = input - input.max(axis=dim, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=dim, keepdims=True))
 
@@ -174,7 +188,7 @@ def dropout_mask(shape, p=0.5, rng=None, dtype=float):
     """A 0/1 keep mask with ``P(1) = 1 - p`` drawn from ``rng`` (a ``numpy.random.Generator``)."""
     p = _check_p(p)
     rng = np.random.default_rng() if rng is None else rng
-    return (rng.random(shape) >= p).astype(dtype)
+    return np.asarray(rng.random(shape) >= p).astype(dtype)  # asarray: a 0-d comparison is a scalar
 
 
 def dropout(input, p=0.5, training=True, *, rng=None, mask=None):
@@ -261,9 +275,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 
 def batch_norm_backward(
-    grad_output, input, running_mean, running_var, weight=None, bias=None, training=False, eps=1e-5
+    grad_output, input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5
 ):
     """Returns ``(grad_input, grad_weight, grad_bias)`` (None for an absent weight/bias).
+
+    Takes the forward's arguments in the forward's order; ``momentum`` only moves the running
+    statistics, so the gradients do not depend on it.
 
     Training: ``dx = gamma/sigma * (g - mean(g) - xhat * mean(g xhat))``;
     eval: ``dx = gamma/sigma * g``.

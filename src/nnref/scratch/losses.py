@@ -76,10 +76,16 @@ def mse_loss(input, target, reduction="mean"):
     return _reduce((input - _as_target(input, target)) ** 2, reduction)
 
 
+def _like_input(grad, input):
+    """The gradient as an array of the input's dtype (also for a 0-d input, and when a float64
+    target promoted the arithmetic): torch's gradient has the dtype of what it differentiates."""
+    return np.asarray(grad, dtype=input.dtype)
+
+
 def mse_loss_backward(grad_output, input, target, reduction="mean"):
     """``2 (x - y) g`` (divided by the element count for ``"mean"``)."""
     diff = input - _as_target(input, target)
-    return 2.0 * diff * _unreduce(grad_output, input.shape, reduction, diff)
+    return _like_input(2.0 * diff * _unreduce(grad_output, input.shape, reduction, input), input)
 
 
 def half_sse_loss(input, target):
@@ -101,7 +107,7 @@ def l1_loss(input, target, reduction="mean"):
 def l1_loss_backward(grad_output, input, target, reduction="mean"):
     """``sign(x - y) g`` (torch uses 0 at ``x == y``)."""
     diff = input - _as_target(input, target)
-    return np.sign(diff) * _unreduce(grad_output, input.shape, reduction, diff)
+    return _like_input(np.sign(diff) * _unreduce(grad_output, input.shape, reduction, input), input)
 
 
 def _class_last(input, target):
@@ -174,6 +180,11 @@ def _is_probabilities(target):
 
 def _soft_targets(input, target, weight, eps, dim):
     """``w_c q_c`` with ``q = (1 - eps) y + eps / C`` for probability targets ``y``."""
+    if np.shape(target) != input.shape:  # a floating target of another shape: meant as indices?
+        raise ValueError(
+            f"a floating target holds class probabilities of the input's shape {input.shape}, got shape "
+            f"{np.shape(target)}; class indices must be an integer array, e.g. target.astype(np.int64)"
+        )
     target = _as_target(input, target)
     C = input.shape[dim]
     q = target * (1 - eps) + eps / C if eps else target
@@ -243,7 +254,7 @@ def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
     """``-w (y log p + (1 - y) log(1 - p))`` on probabilities ``p``; logs clamped at -100."""
     target = _as_target(input, target, same_dtype=True)
     weight = _elementwise_weight("weight", weight, input)
-    if np.any((input < 0) | (input > 1)):
+    if not np.all((input >= 0) & (input <= 1)):  # nan is refused too, as in torch
         raise ValueError("input must hold probabilities in [0, 1] (use binary_cross_entropy_with_logits for logits)")
     with np.errstate(divide="ignore"):
         log_p = np.maximum(np.log(input), -100.0)
@@ -258,7 +269,7 @@ def binary_cross_entropy_backward(grad_output, input, target, weight=None, *, re
     weight = _elementwise_weight("weight", weight, input)
     g = _unreduce(grad_output, input.shape, reduction, input)
     grad = (input - target) / np.maximum(input * (1 - input), 1e-12) * g
-    return grad if weight is None else weight * grad
+    return _like_input(grad if weight is None else weight * grad, input)
 
 
 def _logit_weights(input, weight, pos_weight):
@@ -288,5 +299,5 @@ def binary_cross_entropy_with_logits_backward(
     weight, pos_weight = _logit_weights(input, weight, pos_weight)
     g = _unreduce(grad_output, input.shape, reduction, input)
     lw = 1.0 if pos_weight is None else 1.0 + (pos_weight - 1.0) * target
-    grad = ((1 - target) - lw * sigmoid(-input)) * g
-    return grad if weight is None else weight * grad
+    grad = ((1 - target) - lw * sigmoid(np.asarray(-input))) * g  # asarray: -x of a 0-d array is a scalar
+    return _like_input(grad if weight is None else weight * grad, input)

@@ -148,9 +148,10 @@ def _run(step, input, states, state_dict, num_layers, bidirectional, batch_first
     num_dirs = 2 if bidirectional else 1
     hidden = _layer_params(state_dict, 0, "")[1].shape[1]
     shape = (num_layers * num_dirs, batch, hidden)
-    if states is None:
-        states = (np.zeros(shape, dtype=x.dtype),) * step.n_states
-    states = [np.asarray(s)[:, None] if unbatched else np.asarray(s) for s in states]
+    if states is None:  # zeros, as torch (shape already has the batch dim of an unbatched input)
+        states = [np.zeros(shape, dtype=x.dtype)] * step.n_states
+    else:
+        states = [np.asarray(s)[:, None] if unbatched else np.asarray(s) for s in states]
     for s in states:
         if s.shape != shape:
             want = shape[:1] + shape[2:] if unbatched else shape
@@ -216,6 +217,8 @@ def lstm(input, hx, state_dict, num_layers=1, bidirectional=False, batch_first=F
     """``nn.LSTM`` forward: hx ``(h0, c0)`` each ``(num_layers * D, B, H)`` or None ->
     ``output (T, B, D*H)``, ``(h_n, c_n)`` each ``(num_layers * D, B, H)``.
     """
+    if any(str(key).startswith("weight_hr_") for key in state_dict):
+        raise NotImplementedError("lstm: proj_size > 0 (weight_hr_l* in the state_dict) is not supported")
     if hx is not None:
         _check_pair(hx, "lstm", "(num_layers * num_directions, B, H)")
     out, (h_n, c_n) = _run(_lstm_step, input, hx, state_dict, num_layers, bidirectional, batch_first, "lstm")
