@@ -54,8 +54,9 @@ def gradcheck(f, x, grad, h: float = 1e-6, tol: float = 1e-6, raise_exception: b
     """Compare an analytic gradient ``grad`` of ``f`` at ``x`` with central differences.
 
     Returns True when ``relative_error(grad, numerical) <= tol``; otherwise raises
-    ``AssertionError`` (or returns False with ``raise_exception=False``), like
-    ``torch.autograd.gradcheck``.
+    ``AssertionError`` naming the worst entry (or returns False with ``raise_exception=False``).
+    ``torch.autograd.gradcheck`` has the same two modes but raises its ``GradcheckError``, a
+    ``RuntimeError``, and compares entry by entry with ``atol`` and ``rtol`` instead.
     """
     grad = np.asarray(grad, dtype=np.float64)
     if grad.shape != np.shape(x):
