@@ -11,6 +11,8 @@ from ``tests/`` or ``hooks/``, and ``nnref`` never imports this package.
 - :mod:`.collect` plugs the parser and runner into Sybil, and so into pytest.
 - :mod:`.pages` the two languages of a page: pairing, language, the code that must match.
 - :mod:`.figures` compares figures by what they show.
+- :mod:`.portable` another reader's machine: other kernel paths and thread counts, for
+  ``make check`` and ``make test-portable``.
 - :mod:`.export` a page's code as a script and a notebook (the downloads); :mod:`.uses` which
   names a block takes from the blocks above it.
 - :mod:`.glossary`, :mod:`.errata`, :mod:`.stamps` the glossary, the errata page and the

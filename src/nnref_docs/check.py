@@ -11,6 +11,9 @@ site. What is checked, and which rule of the contributing guide it enforces:
 3. ``parity``: both run the same code, comments and string literals aside (first differing line).
 4. ``run``: every python block runs, in page order, in a fresh process per page, and prints what
    its ```` ```text ```` block shows (one unit in the last printed digit); figures show the same.
+   The Korean page runs as in ``make test``; the English page, which prints the same numbers, runs
+   on another CPU's kernel paths with 3 threads (:mod:`nnref_docs.portable`), so an output that
+   changes with the machine or the thread count fails here, not on a reader's machine.
 5. ``glossary``: the Korean page uses the glossary's spelling (docs/glossary.yml, ``avoid``).
 6. ``links``: every link to a page, file or heading points at something that exists.
 7. ``nav``: the page is in ``mkdocs.yml``'s ``nav`` (the strict build refuses a page outside it).
@@ -32,6 +35,7 @@ from .links import link_problems
 from .pages import LANGS, nav_pages, page_key, parity_problems
 from .parse import ParseError, parse_page
 from .paths import DOCS, MKDOCS_YML
+from .portable import CHECK_THREADS, env
 from .problems import Problem
 
 
@@ -48,15 +52,18 @@ def pair_key(argument: str, docs: Path = DOCS) -> str:
     return key[: -len(".md")] if key.endswith(".md") else key
 
 
-def run_page(path: Path, root: Path, server: PageServer | None = None) -> tuple[list[str], int, int]:
-    """Run one page as ``make test`` does, on ``server`` or on a server of its own; (findings, blocks
+def run_page(
+    path: Path, root: Path, server: PageServer | None = None, threads: str | None = None
+) -> tuple[list[str], int, int]:
+    """Run one page as ``make test`` does, on ``server`` or on a server of its own (with ``threads``
+    torch threads on another CPU's kernel paths, :func:`nnref_docs.portable.env`); (findings, blocks
     run, skipped)."""
     blocks = parse_page(path.read_text(encoding="utf-8"))
     if not blocks:
         return [], 0, 0
     if server is not None:
         return server.run_page(path, root, blocks)
-    own = PageServer()
+    own = PageServer(env(threads) if threads else None)
     try:
         return own.run_page(path, root, blocks)
     finally:
@@ -98,15 +105,22 @@ def check_pair(
     if run and parsed:
         if server is None:
             with ThreadPoolExecutor(max_workers=len(parsed)) as pool:  # one process per page, side by side
-                runs = {lang: pool.submit(run_page, present[lang], docs.parent) for lang in parsed}
+                runs = {
+                    lang: pool.submit(run_page, present[lang], docs.parent, None, CHECK_THREADS[lang])
+                    for lang in parsed
+                }
             results = {lang: future.result() for lang, future in runs.items()}
         else:
             results = {lang: run_page(present[lang], docs.parent, server) for lang in parsed}
         words = []
         for lang, (problems, ran, skipped) in results.items():
             found += problems
+            other = server is None and CHECK_THREADS[lang]
+            where = f" ({CHECK_THREADS[lang]} threads, portable kernels)" if other else ""
             words.append(
-                f"{lang} {ran} ran" + (f", {skipped} skipped" if skipped else "") + (" FAILED" if problems else "")
+                f"{lang} {ran} ran{where}"
+                + (f", {skipped} skipped" if skipped else "")
+                + (" FAILED" if problems else "")
             )
         summary.append("run       " + "; ".join(words))
 

@@ -208,9 +208,10 @@ class PageGone(RuntimeError):
 class PageServer:
     """The preloaded interpreter; :meth:`open` a page, send it blocks, :meth:`close` it."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        """``env``: more environment for the pages' processes, e.g. :func:`nnref_docs.portable.env`."""
         self.home = Path(tempfile.mkdtemp(prefix="nnref-pages-"))
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}, **(env or {})}
         env["MPLBACKEND"] = "Agg"
         self.process = subprocess.Popen(
             [sys.executable, "-I", "-c", SERVER],

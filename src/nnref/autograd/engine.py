@@ -226,10 +226,14 @@ class Value:
         self.grad += 1.0
         for v in reversed(order):  # v.grad is complete here: every value computed from v came first
             if not math.isfinite(v.grad):
-                kind = f"the output of {v._op}" if v._op else "a leaf"
-                raise OverflowError(f"backward: the gradient of {kind} (data={v.data:g}) is {v.grad}: beyond the float range")
+                raise _overflowed(v)
             if v._backward is not None:
                 v._backward()
+
+
+def _overflowed(v: Value) -> OverflowError:
+    kind = f"the output of {v._op}" if v._op else "a leaf"
+    return OverflowError(f"backward: the gradient of {kind} (data={v.data:g}) is {v.grad}, beyond the float range")
 
 
 def _power(a: float, n: float) -> float:
