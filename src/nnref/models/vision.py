@@ -1,9 +1,13 @@
 """A small robot-camera vision encoder (chapter 4): conv stack -> global average pooling -> linear.
 
-Shapes: ``(B, C, H, W)`` with any ``H, W >= 16`` -> ``(B, feature_dim)``. Each block is a
-3x3 convolution with stride 2 and padding 1 followed by ReLU, so every block halves the spatial
-size (rounding up): ``H -> floor((H + 2 - 3) / 2) + 1``. Global average pooling then removes the
-spatial axes, which is what lets one encoder take any image size.
+Shapes: ``(B, C, H, W)`` -> ``(B, feature_dim)``. Each block is a 3x3 convolution with stride 2
+and padding 1 followed by ReLU, so every block halves the spatial size (rounding up):
+``H -> floor((H + 2 - 3) / 2) + 1``, which is at least 1 for any ``H >= 1``. Global average
+pooling then removes the spatial axes, which is what lets one encoder take images of many sizes.
+
+``forward`` refuses images smaller than ``min_size`` (16) in either dimension with a ValueError.
+That is a check of this class, not a limit of the geometry: the conv stack alone runs on smaller
+images too (12x12 ends as a 2x2 map with the default three blocks).
 """
 
 from __future__ import annotations
