@@ -28,7 +28,12 @@ def pytest_configure(config):
 
 # modules whose tests are long and independent: each test is its own unit of work for xdist
 SPREAD = {"test_a11y.py", "test_autograd.py", "test_browser.py", "test_distributed.py", "test_labs.py"}
-FIRST = ("tests/test_labs.py", "tests/test_distributed.py", "tests/test_autograd.py")  # the long ones
+FIRST = (  # the long ones
+    "tests/test_labs.py",
+    "tests/test_distributed.py",
+    "tests/test_torch_samples.py",
+    "tests/test_autograd.py",
+)
 FIRST_OF_THE_SITE_TESTS = ("tests/test_a11y.py",)  # the long ones among the tests of the built site
 
 

@@ -8,7 +8,8 @@ classes among them (see :func:`documented`).
   ```nnref.models.MLP(...)```) becomes a link to its entry, in the page's language. Inline code that
   starts with ``nnref.`` but names nothing in the package is a warning (a typo fails the strict build).
 - As an MkDocs hook: ``<!-- torch-mirrors -->`` on the scratch reference page becomes the table of
-  the torch function each ``nnref.scratch`` op mirrors, from docs/reference/torch-mirrors.yml.
+  the torch function each ``nnref.scratch`` op mirrors and what of it the op does not support, from
+  docs/reference/torch-mirrors.yml.
 - As a griffe extension (mkdocstrings loads ``hooks/api_reference.py:SphinxRoles``): the Sphinx roles
   in docstrings (``:func:`unfold```, ``:class:`~nnref.autograd.engine.Value```) become links too.
 
@@ -31,7 +32,10 @@ from nnref_docs.pages import page_language
 MODULES = ("autograd", "scratch", "models", "data", "train")
 SRC = Path(__file__).resolve().parents[1] / "src"
 MIRRORS_MARKER = "<!-- torch-mirrors -->"
-MIRRORS_HEAD = {"ko": ("nnref.scratch", "대응하는 PyTorch"), "en": ("nnref.scratch", "PyTorch counterpart")}
+MIRRORS_HEAD = {
+    "ko": ("nnref.scratch", "대응하는 PyTorch", "지원하지 않음"),
+    "en": ("nnref.scratch", "PyTorch counterpart", "Not supported"),
+}
 log = logging.getLogger("mkdocs.hooks.api_reference")
 
 
@@ -118,11 +122,16 @@ def load_mirrors(path: Path) -> list[dict]:
 
 
 def mirrors_table(rows: list[dict], lang: str) -> str:
+    """The table in Markdown: the nnref names (links to their entries), the torch counterpart, and
+    what of the counterpart's arguments and inputs nnref refuses (the row's ``unsupported`` list,
+    one code span per feature; tests/test_torch_samples.py holds nnref to it)."""
     head = MIRRORS_HEAD[lang]
-    out = [f"| {head[0]} | {head[1]} |", "| --- | --- |"]
+    out = [f"| {head[0]} | {head[1]} | {head[2]} |", "| --- | --- | --- |"]
     for row in rows:
         names = ", ".join(f"[`{n}`][nnref.scratch.{n}]" for n in row["nnref"])
-        out.append(f"| {names} | {'`' + row['torch'] + '`' if row['torch'] else '—'} |")
+        torch_name = f"`{row['torch']}`" if row["torch"] else "—"
+        unsupported = ", ".join(f"`{u['feature']}`" for u in row.get("unsupported", []))
+        out.append(f"| {names} | {torch_name} | {unsupported} |")
     return "\n".join(out)
 
 

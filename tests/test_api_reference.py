@@ -2,6 +2,7 @@
 a signature in both languages, every scratch op names the torch function it mirrors, pages link
 ``nnref.…`` code to the entries, and a broken cross-reference fails the strict build."""
 
+import html
 import importlib
 import inspect
 import logging
@@ -170,14 +171,57 @@ def test_every_torch_counterpart_exists_in_the_pinned_torch():
             assert callable(obj), f"{row['nnref']}: {dotted} is not callable"
 
 
+def test_unsupported_entries_say_what_the_refusal_says():
+    """Each ``unsupported:`` entry names a feature of the torch counterpart and what nnref's refusal
+    says (tests/test_torch_samples.py checks the refusals against torch's own samples)."""
+    for row in MIRRORS:
+        entries = row.get("unsupported", [])
+        assert not entries or row["torch"], f"{row['nnref']}: unsupported features, but no torch counterpart"
+        for entry in entries:
+            assert set(entry) == {"feature", "says"}, f"{row['nnref']}: {entry} needs exactly feature and says"
+            assert all(isinstance(v, str) and v.strip() for v in entry.values()), f"{row['nnref']}: {entry}"
+            assert "`" not in entry["feature"] and "|" not in entry["feature"], (
+                "the feature is one code span in a table"
+            )
+        features = [e["feature"] for e in entries]
+        assert len(features) == len(set(features)), f"{row['nnref']}: a feature listed twice"
+
+
+def test_the_mirror_table_has_a_column_of_what_is_not_supported():
+    rows = [
+        {"nnref": ["a", "a_backward"], "torch": "torch.a", "unsupported": [{"feature": "x=True", "says": "x"}]},
+        {
+            "nnref": ["b"],
+            "torch": "torch.b",
+            "unsupported": [{"feature": "p=<array>", "says": "p"}, {"feature": "y", "says": "y"}],
+        },
+        {"nnref": ["c"], "torch": None},
+    ]
+    assert api_reference.mirrors_table(rows, "en").splitlines() == [
+        "| nnref.scratch | PyTorch counterpart | Not supported |",
+        "| --- | --- | --- |",
+        "| [`a`][nnref.scratch.a], [`a_backward`][nnref.scratch.a_backward] | `torch.a` | `x=True` |",
+        "| [`b`][nnref.scratch.b] | `torch.b` | `p=<array>`, `y` |",
+        "| [`c`][nnref.scratch.c] | — |  |",
+    ]
+    assert (
+        api_reference.mirrors_table(rows, "ko").splitlines()[0]
+        == "| nnref.scratch | 대응하는 PyTorch | 지원하지 않음 |"
+    )
+
+
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_the_scratch_page_shows_the_mirror_table(site, lang):
-    html = reference_page(site, "scratch", lang).read_text(encoding="utf-8")
+    page = reference_page(site, "scratch", lang).read_text(encoding="utf-8")
+    assert f"<th>{api_reference.MIRRORS_HEAD[lang][2]}</th>" in page, f"{lang}: the table has no unsupported column"
     for row in MIRRORS:
         for name in row["nnref"]:
-            assert f'href="#nnref.scratch.{name}"' in html, f"{lang}: the table does not link {name}"
+            assert f'href="#nnref.scratch.{name}"' in page, f"{lang}: the table does not link {name}"
         if row["torch"]:
-            assert row["torch"].split("(")[0] in html, f"{lang}: the table does not show {row['torch']}"
+            assert row["torch"].split("(")[0] in page, f"{lang}: the table does not show {row['torch']}"
+        for entry in row.get("unsupported", []):
+            shown = f"<code>{html.escape(entry['feature'], quote=False)}</code>"
+            assert shown in page, f"{lang}: the table does not show {row['nnref'][0]}'s unsupported {entry['feature']}"
 
 
 # ---- links from the pages -----------------------------------------------------------------------

@@ -34,9 +34,12 @@ __all__ = [
 
 
 def _pair(name, value, minimum):
-    """``3 -> (3, 3)``, ``(3, 2) -> (3, 2)``; a TypeError for anything else, a ValueError below
-    ``minimum``."""
+    """``3 -> (3, 3)``, ``(3,) -> (3, 3)`` (as torch reads a one-element tuple), ``(3, 2) -> (3, 2)``;
+    a TypeError for anything else, a ValueError below ``minimum``."""
+    _no_padding_string(name, value)
     pair = (value, value) if isinstance(value, (int, np.integer)) else value
+    if isinstance(pair, (tuple, list)) and len(pair) == 1:
+        pair = (pair[0], pair[0])
     if isinstance(value, bool) or not (
         isinstance(pair, (tuple, list))
         and len(pair) == 2
@@ -48,12 +51,36 @@ def _pair(name, value, minimum):
     return int(pair[0]), int(pair[1])
 
 
+def _no_padding_string(name, value):
+    """torch's ``padding='valid'`` and ``padding='same'`` are not supported: a NotImplementedError
+    that says which numbers to pass instead."""
+    if name == "padding" and isinstance(value, str):
+        raise NotImplementedError(
+            f"padding={value!r} is not supported: give the padding as an int or a pair of ints "
+            "('valid' is padding=0; 'same' with stride 1 is dilation * (kernel_size - 1) // 2 on each "
+            "side when dilation * (kernel_size - 1) is even)"
+        )
+
+
+def _check_nchw(input):
+    """``input`` must be a 4-d ``(N, C, H, W)`` array; a 3-d one is torch's unbatched input."""
+    check_array("input", input)
+    if input.ndim == 3:
+        raise ValueError(
+            f"input must have 4 dimensions, got shape {input.shape}: an unbatched (C, H, W) input is not "
+            "supported; pass input[None] (a batch of one) and take [0] of the result"
+        )
+    check_array("input", input, ndim=4)
+
+
 def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     """``floor((size + 2*padding - dilation*(kernel_size - 1) - 1) / stride) + 1``.
 
     Raises ``ValueError`` when the (dilated) kernel does not fit in the padded input, or when
-    stride/dilation/kernel_size < 1 or padding < 0.
+    stride/dilation/kernel_size < 1 or padding < 0; ``NotImplementedError`` for torch's
+    ``padding='same'`` and ``padding='valid'``.
     """
+    _no_padding_string("padding", padding)
     if kernel_size < 1 or stride < 1 or dilation < 1:
         raise ValueError(
             f"kernel_size, stride and dilation must be >= 1, got "
@@ -129,7 +156,7 @@ def _scatter_windows(grad_win, x_shape, geo):
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """im2col, like ``F.unfold``: ``(N, C, H, W) -> (N, C*kH*kW, OH*OW)``, one column per window
     (rows ordered channel, kernel row, kernel column)."""
-    check_array("input", input, ndim=4)
+    _check_nchw(input)
     geo = _geometry(input.shape, kernel_size, stride, padding, dilation)
     win = _windows(_pad(input, geo), geo)  # (N, C, OH, OW, kH, kW)
     N, C, OH, OW, kH, kW = win.shape
@@ -151,7 +178,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
 
 
 def _check_conv(input, weight, bias, groups):
-    check_array("input", input, ndim=4)
+    _check_nchw(input)
     if input.dtype.kind not in "biuf":  # checked before the weight's dtype is compared with it
         raise TypeError(f"input must be a numeric array (float32 or float64), got dtype {input.dtype}")
     check_array("weight", weight, ndim=4)
@@ -236,7 +263,7 @@ def conv2d_backward(grad_output, input, weight, bias=None, stride=1, padding=0, 
 
 # ---------------------------------------------------------------- pooling
 def _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode):
-    check_array("input", input, ndim=4)
+    _check_nchw(input)
     k = _pair("kernel_size", kernel_size, 1)
     s = k if stride is None or stride == () else stride
     p = _pair("padding", padding, 0)
@@ -249,18 +276,32 @@ def _lowest(dtype):
     return -np.inf if np.issubdtype(dtype, np.floating) else np.iinfo(dtype).min
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+def _no_indices(return_indices):
+    if return_indices:
+        raise NotImplementedError(
+            "return_indices=True is not supported: max_pool2d returns the pooled values only "
+            "(max_pool2d_backward finds each window's maximum itself)"
+        )
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, *, return_indices=False):
     """``out[n, c, i, j] = max`` over the window at ``(i*sH, j*sW)`` (taps ``dilation`` apart);
     padding and the ``ceil_mode`` overhang count as ``-inf``.
 
-    ``stride`` defaults to ``kernel_size`` (as in torch). No parameters.
+    ``stride`` defaults to ``kernel_size`` (as in torch). No parameters. ``return_indices=True``
+    (torch's argmax of each window) is not supported: :func:`max_pool2d_backward` routes the
+    gradient to the maxima itself.
     """
+    _no_indices(return_indices)
     geo = _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode)
     return _windows(_pad(input, geo, _lowest(input.dtype)), geo).max(axis=(4, 5))
 
 
-def max_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+def max_pool2d_backward(
+    grad_output, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, *, return_indices=False
+):
     """The gradient flows only to the (first) maximum of each window; windows may overlap."""
+    _no_indices(return_indices)
     geo = _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode)
     g = check_grad(grad_output, input.shape[:2] + geo.out, input)
     win = _windows(_pad(input, geo, -np.inf), geo)

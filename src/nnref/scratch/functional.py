@@ -63,6 +63,7 @@ def _floating(input):
     """``input`` itself when floating; an integer or bool array as float32, as torch promotes it."""
     return input if np.issubdtype(input.dtype, np.floating) else input.astype(np.float32)
 
+
 def relu(input):
     """``max(x, 0)``."""
     check_array("input", input)
