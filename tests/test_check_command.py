@@ -101,6 +101,8 @@ def test_a_broken_link_and_a_missing_anchor(project):
     edit(project, "ko", "optimizers.md#adam", "optimizers.md#sgd")
     edit(project, "en", "../04-cnn/convolution.md", "../04-cnn/convolutions.md")
     assert findings(project) == [
+        "docs/03-pytorch/new.ko.md:3: prose differs from new.en.md:3: only in ko: link ../04-cnn/convolution.md, "
+        "link optimizers.md#sgd; only in en: link ../04-cnn/convolutions.md, link optimizers.md#adam",
         "docs/03-pytorch/new.ko.md:3: optimizers.md#sgd: no heading #sgd in optimizers.ko.md",
         "docs/03-pytorch/new.en.md:3: ../04-cnn/convolutions.md: no file 04-cnn/convolutions.en.md",
     ]

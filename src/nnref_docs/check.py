@@ -15,6 +15,9 @@ site. What is checked, and which rule of the contributing guide it enforces:
    on another CPU's kernel paths with 3 threads (:mod:`nnref_docs.portable`), so an output that
    changes with the machine or the thread count fails here, not on a reader's machine.
 5. ``glossary``: the Korean page uses the glossary's spelling (docs/glossary.yml, ``avoid``).
+   ``prose``: a number in running text is printed or set by the page's code or names its source,
+   both languages carry the same numbers, links and code names per section, and no English
+   sentence is left in the Korean page (:mod:`nnref_docs.prose`).
 6. ``links``: every link to a page, file or heading points at something that exists.
 7. ``nav``: the page is in ``mkdocs.yml``'s ``nav`` (the strict build refuses a page outside it).
 
@@ -37,6 +40,8 @@ from .parse import ParseError, parse_page
 from .paths import DOCS, MKDOCS_YML
 from .portable import CHECK_THREADS, env
 from .problems import Problem
+from .prose import number_problems, untranslated
+from .prose import parity_problems as prose_parity
 
 
 def pair_key(argument: str, docs: Path = DOCS) -> str:
@@ -128,6 +133,12 @@ def check_pair(
         variants = avoided_terms(present["ko"].read_text(encoding="utf-8"), load(str(docs / "glossary.yml")))
         found += [Problem(present["ko"], v.line, f"glossary: write '{v.term}', not '{v.found}'") for v in variants]
         summary.append(f"glossary  {'ok' if not variants else f'{len(variants)} variants'}")
+
+    prose = [problem for path in present.values() for problem in number_problems(path)]
+    if len(present) == len(paths):
+        prose += prose_parity(paths["ko"], paths["en"]) + untranslated(paths["ko"])
+    found += prose
+    summary.append(f"prose     {'ok' if not prose else f'{len(prose)} findings'}")
 
     broken = [problem for path in present.values() for problem in link_problems(path, docs)]
     found += broken
