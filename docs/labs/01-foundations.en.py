@@ -131,7 +131,7 @@ assert torch.allclose(out, torch.tensor([0.0, 1.0, 1.0, 0.0]))
 print("exercise 5 passed:", out.tolist())
 
 # %% [markdown]
-# ## Exercise 6. A linear model cannot beat 75% on XOR
+# ## Exercise 6. A linear model gets about 75% on XOR at best
 #
 # On noisy XOR data, draw 10,000 random straight decision boundaries $w^\top x + b > 0$ and find
 # the best accuracy.

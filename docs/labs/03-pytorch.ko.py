@@ -124,7 +124,7 @@ print("문제 3 통과:", n_flat, n_params)
 #
 # 로짓 `z`(모양 `(N, C)`)와 정답 `y`(모양 `(N,)`)로 평균 교차 엔트로피를 log-sum-exp 요령으로
 # 계산하는 `my_cross_entropy`를 쓰세요. 로짓이 1000이어도 `inf`/`nan`이 나오면 안 됩니다.
-# 그리고 softmax를 먼저 적용했을 때 완벽한 예측의 손실이 얼마인지 `floor`에 구하세요.
+# 그리고 소프트맥스를 먼저 적용했을 때 완벽한 예측의 손실이 얼마인지 `floor`에 구하세요.
 
 # %%
 # 풀이
@@ -143,7 +143,7 @@ y = torch.randint(0, 4, (6,))
 assert torch.allclose(my_cross_entropy(z, y), F.cross_entropy(z, y), atol=1e-6)
 assert torch.isfinite(my_cross_entropy(perfect, torch.tensor([0])))
 assert abs(floor - (-np.log(np.e / (np.e + 3)))) < 1e-4  # 4클래스 하한: 0이 아님
-print(f"문제 4 통과: softmax를 먼저 쓰면 완벽해도 손실 {floor:.4f}")
+print(f"문제 4 통과: 소프트맥스를 먼저 쓰면 완벽해도 손실 {floor:.4f}")
 
 # %% [markdown]
 # ## 문제 5. Adam을 NumPy로

@@ -119,12 +119,13 @@ print("문제 4 통과:", n_params)
 # ## 문제 5. 전역 평균 풀링을 쓰는 숫자 CNN
 #
 # 패키지에 든 $8\times8$ 숫자 이미지로 작은 CNN을 학습하세요. 마지막 합성곱 뒤에 펼치기(flatten) 대신
-# 전역 평균 풀링(`nn.AdaptiveAvgPool2d(1)`)을 쓰고, 테스트 정확도 0.9 이상을 목표로 합니다.
+# 전역 평균 풀링(`nn.AdaptiveAvgPool2d(1)`)을 쓰고, **검증** 정확도 0.9 이상을 목표로 합니다. 조정은 검증 세트로만 하세요.
+# 검사 셀이 고른 모델로 테스트 세트를 한 번 잽니다.
 
 # %%
-(x_train, y_train), _, (x_test, y_test) = digits_split(seed=0)
+(x_train, y_train), (x_val, y_val), (x_test, y_test) = digits_split(seed=0)
 x_train, y_train = torch.from_numpy(x_train), torch.from_numpy(y_train)
-x_test, y_test = torch.from_numpy(x_test), torch.from_numpy(y_test)
+x_val, y_val = torch.from_numpy(x_val), torch.from_numpy(y_val)
 
 # 풀이
 model = nn.Sequential(
@@ -146,10 +147,13 @@ for epoch in range(15):
 torch.set_num_threads(n_threads)
 model.eval()
 with torch.no_grad():
-    test_acc = (model(x_test).argmax(dim=1) == y_test).float().mean().item()
+    val_acc = (model(x_val).argmax(dim=1) == y_val).float().mean().item()
 
 # %%
 assert any(isinstance(m, nn.AdaptiveAvgPool2d) for m in model.modules())
 assert model(torch.zeros(2, 1, 8, 8)).shape == (2, 10)
-assert test_acc >= 0.9, test_acc
-print(f"문제 5 통과: 테스트 정확도 {test_acc:.3f}")
+assert val_acc >= 0.9, val_acc
+with torch.no_grad():  # 고른 모델로 테스트 세트를 한 번만
+    test_pred = model(torch.as_tensor(x_test)).argmax(dim=1)
+test_acc = (test_pred == torch.as_tensor(y_test)).float().mean().item()
+print(f"문제 5 통과: 검증 정확도 {val_acc:.3f}, 테스트 정확도 {test_acc:.3f}")

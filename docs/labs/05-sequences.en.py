@@ -26,9 +26,10 @@ rng = np.random.default_rng(0)
 # %% [markdown]
 # ## Problem 1. An RNN cell for batches
 #
-# The source notes' $h_t = \tanh(W h_{t-1} + U a_t)$ is written for a single column vector. Write
-# `my_rnn_cell`, which takes a batch `x` (shape `(B, I)`) and `h` (shape `(B, H)`) and computes
-# PyTorch's $\tanh(x W_{ih}^\top + b_{ih} + h W_{hh}^\top + b_{hh})$.
+# The source notes write the RNN as $h^i = \tau_1(W h^{i-1} + U a^i)$, with $\tau_1$ an activation
+# function and a single column vector per step. Write `my_rnn_cell`, which takes a batch `x` (shape
+# `(B, I)`) and `h` (shape `(B, H)`) and computes PyTorch's default
+# $\tanh(x W_{ih}^\top + b_{ih} + h W_{hh}^\top + b_{hh})$ (tanh in place of $\tau_1$, plus biases).
 
 # %%
 # solution
@@ -155,7 +156,7 @@ print("problem 5 passed")
 #
 # With `nnref.scratch.rnn_forward` / `rnn_backward`, measure $\lVert \partial L/\partial h_t \rVert$ for an
 # RNN with $W_{hh} = s Q$ ($Q$ orthogonal), and write `distance_to_shrink(s)`, which returns **the first
-# distance** $T-1-t$ at which the norm is at least 100 times smaller than at the last step (`None` if never).
+# distance** $T-1-t$ at which the norm is more than 100 times smaller than at the last step (`None` if never).
 
 # %%
 # solution
@@ -184,7 +185,7 @@ print("problem 6 passed")
 # %% [markdown]
 # ## Problem 7. A classifier for any batch size
 #
-# The source notes' `LSTM1` fixed the batch size with `h_0 = torch.zeros(1, 32, 64)`. Write
+# The source notes' `LSTM1` fixed the batch size with `h_0 = torch.zeros(1*1, 32, 64)`. Write
 # `FixedLSTM1`, which takes input `(B, 30, 4)` and returns logits `(B, 1)` for **any** batch size.
 
 # %%

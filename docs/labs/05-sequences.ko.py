@@ -26,8 +26,9 @@ rng = np.random.default_rng(0)
 # %% [markdown]
 # ## 문제 1. 배치용 RNN 셀
 #
-# 원본 노트의 식 $h_t = \tanh(W h_{t-1} + U a_t)$는 열벡터 하나에 맞춘 식입니다. 배치 `x`(모양 `(B, I)`)와
-# `h`(모양 `(B, H)`)를 받아 PyTorch 식 $\tanh(x W_{ih}^\top + b_{ih} + h W_{hh}^\top + b_{hh})$을 계산하는 `my_rnn_cell`을 쓰세요.
+# 원본 노트는 RNN을 $h^i = \tau_1(W h^{i-1} + U a^i)$로 씁니다. $\tau_1$은 활성화 함수이고, 시점마다 열벡터 하나에 맞춘 식입니다.
+# 배치 `x`(모양 `(B, I)`)와 `h`(모양 `(B, H)`)를 받아 PyTorch의 기본 식 $\tanh(x W_{ih}^\top + b_{ih} + h W_{hh}^\top + b_{hh})$
+# ($\tau_1$ 자리에 tanh, 그리고 편향)을 계산하는 `my_rnn_cell`을 쓰세요.
 
 # %%
 # 풀이
@@ -149,7 +150,7 @@ print("문제 5 통과")
 # ## 문제 6. 기울기가 100분의 1로 줄어드는 거리
 #
 # `nnref.scratch.rnn_forward` / `rnn_backward`로 $W_{hh} = s Q$($Q$ 직교)인 RNN의 $\lVert \partial L/\partial h_t \rVert$를 재고,
-# 마지막 시점의 노름보다 **처음으로 100배 이상 작아지는 거리** $T-1-t$를 돌려주는 `distance_to_shrink(s)`를 쓰세요(없으면 `None`).
+# 마지막 시점의 노름보다 **처음으로 100배보다 더 작아지는 거리** $T-1-t$를 돌려주는 `distance_to_shrink(s)`를 쓰세요(없으면 `None`).
 
 # %%
 # 풀이
@@ -178,7 +179,7 @@ print("문제 6 통과")
 # %% [markdown]
 # ## 문제 7. 배치 크기와 무관한 분류기
 #
-# 원본 노트의 `LSTM1`은 `h_0 = torch.zeros(1, 32, 64)`로 배치 크기를 고정했습니다. 입력 `(B, 30, 4)`를 받아 로짓 `(B, 1)`을
+# 원본 노트의 `LSTM1`은 `h_0 = torch.zeros(1*1, 32, 64)`로 배치 크기를 고정했습니다. 입력 `(B, 30, 4)`를 받아 로짓 `(B, 1)`을
 # 돌려주되 **어떤 배치 크기에서도** 동작하는 `FixedLSTM1`을 쓰세요.
 
 # %%

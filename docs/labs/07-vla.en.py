@@ -3,7 +3,8 @@
 #
 # Exercises on the "Vision-Language-Action models" chapter. Each problem is followed by a cell with a
 # solution, then by a cell whose `assert`s check it. Delete the solution, write your own, and run the check.
-# Run top to bottom, the notebook finishes in under about 20 seconds on a 2-core CPU.
+# Run top to bottom, the notebook finishes in seconds on a CPU; most of that time goes to problem 5,
+# which trains three models.
 #
 # Running it outside the repository? Install `nnref` first (with the CPU build of PyTorch):
 #
