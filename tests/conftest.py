@@ -105,3 +105,43 @@ def broken_build(request) -> dict:
             result = build(config, project / "site")
             record.write_text(json.dumps({"returncode": result.returncode, "stderr": result.stderr}))
     return json.loads(record.read_text())
+
+
+THREAD_FRAGILE = """# {title}
+
+```python
+import torch
+
+torch.manual_seed(0)
+x = torch.rand(10**6)
+print(f"{x.sum().item():.7f}")
+```
+
+```text
+{printed}
+```
+"""
+
+
+@pytest.fixture
+def thread_fragile():
+    """Writes a page whose output changes with the torch thread count (a float32 sum of 10^6
+    numbers printed to 7 decimals), showing what make test's setting prints; returns that text.
+
+    ``write(paths, title)``: the page goes to every path of ``paths``, its output block filled with
+    what the test process's page server (this CPU, one thread) printed for it.
+    """
+    from nnref_docs.isolate import shared_server
+    from nnref_docs.parse import parse_page
+
+    def write(paths: list[Path], title: str = "x") -> str:
+        first = paths[0]
+        page = THREAD_FRAGILE.replace("{title}", title)
+        first.write_text(page.replace("{printed}", "?"), encoding="utf-8")
+        [wrong], _, _ = shared_server().run_page(first, first.parent, parse_page(first.read_text(encoding="utf-8")))
+        [printed] = [line[1:] for line in wrong.splitlines() if line[:1] == "+" and line[:3] != "+++"]
+        for path in paths:
+            path.write_text(page.replace("{printed}", printed), encoding="utf-8")
+        return printed
+
+    return write

@@ -8,7 +8,6 @@ import pytest
 
 from nnref_docs.check import check_pair, main, pair_key
 from nnref_docs.isolate import shared_server
-from nnref_docs.parse import parse_page
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -148,37 +147,13 @@ def test_the_command_prints_a_summary_and_fails(project, capsys, monkeypatch):
     assert out.rstrip().endswith("docs/03-pytorch/new.ko.md:3: glossary: write '기울기', not '그래디언트'")
 
 
-FRAGILE = """```python
-import torch
-
-torch.manual_seed(0)
-x = torch.rand(10**6)
-print(f"{x.sum().item():.7f}")
-```
-
-```text
-{printed}
-```
-"""
-
-
-def _fragile_pair(project, printed):
-    for lang in ("ko", "en"):
-        page = project[0] / "03-pytorch" / f"new.{lang}.md"
-        page.write_text(f"# {lang}\n\n" + FRAGILE.replace("{printed}", printed), encoding="utf-8")
-
-
 @pytest.mark.slow
-def test_an_output_that_changes_with_the_thread_count_fails_make_check(project):
+def test_an_output_that_changes_with_the_thread_count_fails_make_check(project, thread_fragile):
     """A float32 sum of 10^6 numbers printed to 7 decimals: what this machine prints at one thread
     passes make test, but at 3 threads the sum is split otherwise and its last digits move.
     make check runs the English page that way (nnref_docs.portable.CHECK_THREADS), so it fails there."""
     docs, mkdocs = project
-    ko = docs / "03-pytorch" / "new.ko.md"
-    _fragile_pair(project, "?")
-    [wrong], _, _ = shared_server().run_page(ko, docs.parent, parse_page(ko.read_text(encoding="utf-8")))
-    [printed] = [line[1:] for line in wrong.splitlines() if line[:1] == "+" and line[:3] != "+++"]
-    _fragile_pair(project, printed)
+    thread_fragile([docs / "03-pytorch" / f"new.{lang}.md" for lang in ("ko", "en")])
     found, summary = check_pair("03-pytorch/new", docs, mkdocs, run=True)  # servers of its own, as make check
     text = [str(f).replace(str(docs.parent) + "/", "") for f in found]
     assert len(text) == 1 and text[0].startswith("docs/03-pytorch/new.en.md:3: what the code printed differs"), text

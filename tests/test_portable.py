@@ -11,20 +11,6 @@ from nnref_docs.isolate import PageServer
 from nnref_docs.parse import parse_page
 
 ROOT = Path(__file__).resolve().parents[1]
-FRAGILE = """# x
-
-```python
-import torch
-
-torch.manual_seed(0)
-x = torch.rand(10**6)
-print(f"{x.sum().item():.7f}")
-```
-
-```text
-{printed}
-```
-"""
 
 
 def test_each_language_runs_at_another_thread_count():
@@ -51,19 +37,11 @@ class _Done:
 
 
 @pytest.mark.slow
-def test_a_thread_fragile_output_fails_the_portable_run(tmp_path):
+def test_a_thread_fragile_output_fails_the_portable_run(tmp_path, thread_fragile):
     """The float32 sum that make check catches (tests/test_check_command.py) fails here too: the
     Korean pages run at 3 threads, and the sum printed at 1 thread is not what they print."""
-    page = tmp_path / "docs" / "x.ko.md"
-    page.parent.mkdir()
-    one_thread = PageServer()  # make test's setting
-    try:
-        page.write_text(FRAGILE.replace("{printed}", "?"), encoding="utf-8")
-        [wrong], _, _ = one_thread.run_page(page, tmp_path, parse_page(page.read_text(encoding="utf-8")))
-    finally:
-        one_thread.close()
-    [printed] = [line[1:] for line in wrong.splitlines() if line[:1] == "+" and line[:3] != "+++"]
-    page.write_text(FRAGILE.replace("{printed}", printed), encoding="utf-8")
+    page = tmp_path / "x.ko.md"
+    thread_fragile([page])
     other = PageServer(portable.env(portable.PORTABLE_THREADS["ko"]))
     try:
         found, ran, _ = other.run_page(page, tmp_path, parse_page(page.read_text(encoding="utf-8")))
