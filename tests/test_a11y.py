@@ -39,7 +39,7 @@ PAGES_BY_LANG = {
     "ko": [
         "/",
         "/contributing/",  # console, pycon, bash, markdown and plain blocks, a diagram, a table
-        "/04-cnn/vgg16/",  # a skipped block's label; erratum, note and warning admonitions
+        "/04-cnn/vgg16/",  # a skipped block's label; erratum and warning admonitions
         "/02-backprop/",  # a chapter index
         "/glossary/",
         "/reference/autograd/",  # an API reference page (mkdocstrings)
@@ -48,6 +48,7 @@ PAGES_BY_LANG = {
         "/",
         "/04-cnn/output-size/",  # math, a figure, python and text blocks
         "/02-backprop/scalar-engine/",  # a tip
+        "/03-pytorch/lr-init/",  # a note
         "/labs/04-cnn/",  # a lab notebook
         "/errata/",
     ],
