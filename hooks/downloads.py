@@ -6,7 +6,9 @@
   order, each page in a fresh process (``tests/test_downloads.py`` checks what differs).
 - A lab offers its notebook (``.ipynb``, converted from the jupytext source) and that source.
 - Above a block that reads names earlier blocks define, a note names them, with a button
-  (``docs/assets/javascripts/copy-upto.js``) that copies the page's script up to that block.
+  (``docs/assets/javascripts/copy-upto.js``) that copies the page's script up to that block: from
+  its first cell (``data-nnref-from``, the seed cell: the header that speaks of the whole file stays
+  out) through the block's last line (``data-nnref-upto``).
 
 Files are written beside the built page; the buttons next to the page title come from
 ``page.nnref_downloads`` (``overrides/partials/actions.html``): one mechanism for pages and labs.
@@ -72,14 +74,14 @@ def _offer(page, name: str, content: str, kind: str, title: str) -> None:
     page.nnref_downloads = downloads
 
 
-def _note(cell, script_name: str, words: dict) -> str:
+def _note(cell, script_name: str, first_line: int, words: dict) -> str:
     names = cell.uses if len(cell.uses) <= MAX_NAMES + 1 else cell.uses[:MAX_NAMES]
     shown = ", ".join(f"<code>{html.escape(name)}</code>" for name in names)
     if len(cell.uses) > MAX_NAMES + 1:
         shown += " " + words["more"].format(n=len(cell.uses) - MAX_NAMES)
     return (
         f'<div class="nnref-uses" data-nnref-script="{html.escape(script_name)}" data-nnref-upto="{cell.end}" '
-        f'data-nnref-copied="{html.escape(words["copied"])}">'
+        f'data-nnref-from="{first_line}" data-nnref-copied="{html.escape(words["copied"])}">'
         f'<span class="nnref-uses__names">{words["uses"]} {shown}</span> '
         f'<button type="button" class="nnref-uses__copy" title="{html.escape(words["copy_title"])}" hidden>'
         f"{words['copy']}</button></div>"
@@ -116,7 +118,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             continue
         fence_line = markdown[block.start :]
         indent = fence_line[: len(fence_line) - len(fence_line.lstrip(" \t"))]
-        note = _note(cell, f"{stem}.py", words)
+        note = _note(cell, f"{stem}.py", code.cells[0].start, words)
         markdown = markdown[: block.start] + f"\n{indent}{note}\n\n" + fence_line
     return markdown
 

@@ -240,7 +240,7 @@ def test_page_code_downloads_as_a_script(browser, server, site):
     assert text == (site / "en" / "02-backprop" / "chain-rule" / download.suggested_filename).read_text(
         encoding="utf-8"
     )
-    from nnref.cli import INSTALL_COMMAND
+    from nnref_docs.export import INSTALL_COMMAND
 
     assert text.startswith("# Chain rule") and INSTALL_COMMAND in text
     assert visit.errors == [] and visit.foreign_requests() == []
@@ -276,7 +276,9 @@ def test_copy_up_to_here_copies_code_that_runs(browser, server, site, tmp_path):
     page.wait_for_function("b => b.classList.contains('nnref-uses__copy--done')", arg=button.element_handle())
     copied = page.evaluate("navigator.clipboard.readText()")
     script = (site / "02-backprop" / "chain-rule" / "02-backprop-chain-rule.ko.py").read_text(encoding="utf-8")
-    assert copied == "\n".join(script.split("\n")[: cell.end]) + "\n"
+    # from the seed cell, not the header that speaks of the whole file, through the block
+    assert copied == "\n".join(script.split("\n")[code.cells[0].start - 1 : cell.end]) + "\n"
+    assert copied.startswith("# %% ") and "pip install" not in copied
     assert cell.block.source in copied
     ran = subprocess.run(
         [sys.executable, "-I", "-c", copied],

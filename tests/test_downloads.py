@@ -13,11 +13,16 @@ differently from that run, and that is checked here on every page, without runni
 - a ``>>>`` session turned into code prints what the session shows.
 
 A few pages' scripts also run end to end as a reader runs them, in a fresh interpreter, with what
-each cell prints compared with the page by the harness's own rule (``nnref_docs.compare``).
+each cell prints compared with the page by the harness's own rule (``nnref_docs.compare``), and
+the files they leave in their folder compared with the ones their header names. The install line
+at the top of every download names an extra of ``pyproject.toml`` that brings every third-party
+module the pages import (checked here on every page and lab); ``tests/test_package_install.py``
+installs the built wheel with that line into a fresh venv and runs downloaded scripts there.
 """
 
 from __future__ import annotations
 
+import ast
 import doctest
 import json
 import os
@@ -25,15 +30,27 @@ import random
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
-from nnref.cli import INSTALL_COMMAND
 from nnref_docs.compare import NoiseTolerantChecker, check_output
-from nnref_docs.export import PageCode, doctest_as_code, page_code, seed_code
+from nnref_docs.export import (
+    INSTALL_COMMAND,
+    INSTALL_EXTRA,
+    PageCode,
+    doctest_as_code,
+    files_written,
+    page_code,
+    quiet_last_value,
+    seed_code,
+    writes,
+)
 from nnref_docs.pages import page_language
 from nnref_docs.parse import ParseError, parse_page
 from nnref_docs.run import seed_everything
@@ -53,6 +70,8 @@ def has_code(page: Path) -> bool:
 PAGES = [p for p in sorted(DOCS.rglob("*.md")) if "assets" not in p.parts and has_code(p)]
 # run end to end as a reader runs them: a NumPy-only page, a PyTorch page with a training loop and a figure
 END_TO_END = ["02-backprop/chain-rule.ko.md", "03-pytorch/losses.en.md"]
+# the notebooks run in a kernel: a NumPy-only page, and one whose setup cell ends in torch.manual_seed(0)
+IN_A_KERNEL = ["02-backprop/chain-rule.ko.md", "03-pytorch/layers.en.md"]
 MARK = "\x1fnnref-cell {}\x1f"
 
 # Runs the script file chunk by chunk (every line of it, in order, in one namespace) and prints a
@@ -95,13 +114,15 @@ def chunks(code: PageCode) -> list[tuple[int, int]]:
     return ranges
 
 
-def run_script(code: PageCode, script: Path, workdir: Path) -> subprocess.CompletedProcess:
+def run_script(
+    code: PageCode, script: Path, workdir: Path, python: Path | str = sys.executable
+) -> subprocess.CompletedProcess:
     """The script in a fresh interpreter (``python -I``: installed packages only), in an empty folder."""
     script.write_text(code.script, encoding="utf-8")
     workdir.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")} | {"MPLBACKEND": "Agg"}
     return subprocess.run(
-        [sys.executable, "-I", "-c", DRIVER, str(script), json.dumps(chunks(code))],
+        [str(python), "-I", "-c", DRIVER, str(script), json.dumps(chunks(code))],
         cwd=workdir,
         env=env,
         capture_output=True,
@@ -138,6 +159,19 @@ def problems(page: Path, code: PageCode, result: subprocess.CompletedProcess, sc
     if result.returncode != 0 or "end" not in printed:
         found.append(_failure(page, code, result, script, printed))
     return found
+
+
+def files_left(workdir: Path) -> list[str]:
+    """The files a script left in the folder it ran in (matplotlib's caches aside)."""
+    return sorted(p.relative_to(workdir).as_posix() for p in workdir.rglob("*") if p.is_file())
+
+
+def header_names_the_files(code: PageCode, workdir: Path, page: Path) -> list[str]:
+    """The files the run left against the ones the script's header (and the notebook's) names."""
+    left, named = files_left(workdir), sorted(code.files())
+    if left == named:
+        return []
+    return [f"{rel(page)}: the script wrote {left}, its header names {named}"]
 
 
 def _failure(page: Path, code: PageCode, result, script: Path, printed: dict[str, str]) -> str:
@@ -228,6 +262,7 @@ def test_page_script_runs_alone(name, tmp_path):
     code = code_of(page)
     script = tmp_path / "page.py"
     found = problems(page, code, run_script(code, script, tmp_path / "work"), script)
+    found += header_names_the_files(code, tmp_path / "work", page)
     assert not found, "\n\n".join(found)
 
 
@@ -301,10 +336,13 @@ def test_notebook_has_the_same_code_and_the_page_outputs():
 
 
 @pytest.mark.slow
-def test_a_pages_notebook_runs_in_a_kernel_and_prints_the_page_outputs(tmp_path):
+@pytest.mark.parametrize("name", IN_A_KERNEL)
+def test_a_pages_notebook_runs_in_a_kernel_and_prints_the_page_outputs(name, tmp_path):
+    """What each cell prints is what the page shows, and nothing more: no cell shows a value (the
+    ``<torch._C.Generator ...>`` of a cell that ends in ``torch.manual_seed(0)``)."""
     from nbclient import NotebookClient
 
-    page = DOCS / "02-backprop" / "chain-rule.ko.md"
+    page = DOCS / name
     code = code_of(page)
     notebook = nbformat.reads(code.notebook(), as_version=4)
     NotebookClient(
@@ -317,6 +355,8 @@ def test_a_pages_notebook_runs_in_a_kernel_and_prints_the_page_outputs(tmp_path)
     by_line = {cell.block.line: cell for cell in code.block_cells()}
     checked = 0
     for made in notebook.cells:
+        shown = [o for o in made.get("outputs", []) if o.output_type != "stream" or o.get("name") != "stdout"]
+        assert shown == [], f"{rel(page)}: a cell shows more than the page prints: {shown}"
         line = made.get("metadata", {}).get("nnref", {}).get("page_line")
         cell = by_line.get(line)
         if cell is None or cell.expected is None or not cell.runs:
@@ -325,6 +365,7 @@ def test_a_pages_notebook_runs_in_a_kernel_and_prints_the_page_outputs(tmp_path)
         assert check_output(cell.expected, printed, cell.block.tolerance) is None, f"{rel(page)}:{line}"
         checked += 1
     assert checked == sum(1 for c in code.block_cells() if c.expected and c.runs) > 3
+    assert files_left(tmp_path) == sorted(code.files())
 
 
 def test_doctest_session_becomes_code_that_prints_the_same():
@@ -377,10 +418,143 @@ def test_a_script_that_cannot_run_alone_fails_at_the_pages_block(tmp_path):
 
 
 def test_every_download_tells_how_to_install_nnref():
+    """One line everywhere a reader is told how to run the code without a clone: the downloads'
+    headers (made with it), the labs and the home page."""
     labs = sorted((DOCS / "labs").glob("*.py"))
     assert labs
     for path in [*labs, DOCS / "index.ko.md", DOCS / "index.en.md"]:
         assert INSTALL_COMMAND in path.read_text(encoding="utf-8"), f"{rel(path)} does not give the install line"
+
+
+# what the install line brings, and what the code writes ------------------------------------------
+
+
+def extra_requirements(extra: str) -> set[str]:
+    """The distributions ``pip install nnref[extra]`` asks for by name: nnref's own dependencies,
+    the extra's, and those of the extras it names (``nnref[torch]``), from pyproject.toml."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names: set[str] = set()
+    todo, seen = [*project["dependencies"], *project["optional-dependencies"][extra]], {extra}
+    while todo:
+        requirement = Requirement(todo.pop())
+        if canonicalize_name(requirement.name) != "nnref":
+            names.add(canonicalize_name(requirement.name))
+            continue
+        for more in requirement.extras - seen:
+            seen.add(more)
+            todo += project["optional-dependencies"][more]
+    return names
+
+
+def imported_modules(code: str) -> set[str]:
+    """The top-level modules ``code`` imports (absolute imports only)."""
+    found = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_the_install_extra_brings_every_module_the_downloads_import():
+    """Every third-party module a page's script or a lab imports comes with the install line's
+    extra, and the extra adds nothing that no download imports."""
+    import importlib.metadata
+
+    by_module = importlib.metadata.packages_distributions()
+    needed: dict[str, set[str]] = {}  # distribution -> the downloads that import it
+    sources = [(rel(page), [c.code for c in code_of(page).cells if c.runs]) for page in PAGES]
+    sources += [(rel(lab), [lab.read_text(encoding="utf-8")]) for lab in sorted((DOCS / "labs").glob("*.py"))]
+    for where, codes in sources:
+        for module in set().union(*map(imported_modules, codes)):
+            if module in sys.stdlib_module_names or module == "nnref":
+                continue
+            assert module in by_module, f"{where} imports {module}, which no installed distribution provides"
+            for name in by_module[module]:
+                needed.setdefault(canonicalize_name(name), set()).add(where)
+    brought = extra_requirements(INSTALL_EXTRA)
+    missing = {name: sorted(pages)[:3] for name, pages in needed.items() if name not in brought}
+    assert not missing, f"the {INSTALL_EXTRA!r} extra does not bring what these pages import: {missing}"
+    assert {"matplotlib", "sympy", "torch"} <= set(needed)  # the check sees the imports it is about
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    own = {canonicalize_name(Requirement(r).name) for r in project["optional-dependencies"][INSTALL_EXTRA]}
+    assert own - {"nnref"} <= set(needed), f"the {INSTALL_EXTRA!r} extra adds what no download imports"
+    assert f'"nnref[{INSTALL_EXTRA}] @ git+' in INSTALL_COMMAND
+
+
+def test_every_file_a_page_writes_is_named_in_its_code():
+    """A figure or checkpoint path that is not a string literal could not be named in the header."""
+    found = []
+    for page in PAGES:
+        for cell in code_of(page).block_cells():
+            if cell.runs:
+                found += [
+                    f"{rel(page)}:{cell.block.source_line + line - 1}"
+                    for line, path in writes(cell.code)
+                    if path is None
+                ]
+    assert not found, "a file written under a name the code computes (write it as a literal): " + ", ".join(found)
+
+
+@pytest.mark.parametrize(
+    ("code", "paths"),
+    [
+        ('fig.savefig("a.svg")\nplt.savefig(fname="b.png", dpi=90)', ["a.svg", "b.png"]),
+        (
+            'torch.save(model.state_dict(), "m.pt")\ntorch.save(obj, f="n.pt")\nstate = torch.load("m.pt")',
+            ["m.pt", "n.pt"],
+        ),
+        ('fit(model, data, checkpoint="best.pt")\nfit(model, data, checkpoint=None)', ["best.pt"]),
+        ('open("r.txt")\nwith open("w.txt", "w") as f:\n    pass\nopen("x.txt", mode="a")', ["w.txt", "x.txt"]),
+        ('np.save("a.npy", x)\nname = "b.svg"\nfig.savefig(name)', ["a.npy", None]),
+    ],
+)
+def test_the_files_code_writes_are_found(code, paths):
+    assert [path for _, path in writes(code)] == paths
+
+
+def test_the_header_names_the_files_the_code_writes():
+    text = (
+        "# Figures\n\n```python\nimport matplotlib.pyplot as plt\nfig, ax = plt.subplots()\n"
+        'fig.savefig("one.svg")\n```\n\n```python\nfig.savefig("two.svg")\nfig.savefig("one.svg")\n```\n'
+    )
+    code = page_code(text, source="docs/figures.en.md", lang="en")
+    assert code.files() == files_written([c.code for c in code.cells]) == ["one.svg", "two.svg"]
+    head = code.script[: code.script.index("# %%")]
+    assert "# Running it writes these files into the folder it runs in: one.svg, two.svg\n" in head
+    notebook = nbformat.reads(code.notebook(), as_version=4)
+    assert "`one.svg`, `two.svg`" in notebook.cells[0].source
+    ko = page_code(text, source="docs/figures.ko.md", lang="ko")
+    assert "# 실행하면 현재 작업 폴더에 다음 파일이 생깁니다: one.svg, two.svg\n" in ko.script
+    assert "Running it writes" not in code_of(DOCS / "02-backprop" / "chain-rule.en.md").script
+
+
+@pytest.mark.parametrize(
+    ("code", "quiet"),
+    [
+        ("torch.manual_seed(0)\n", "torch.manual_seed(0);\n"),
+        ("x = 1\ntorch.manual_seed(0)  # the same draws\n", "x = 1\ntorch.manual_seed(0);  # the same draws\n"),
+        ('show("가나", (\n    1, 2))\n', 'show("가나", (\n    1, 2));\n'),
+        ("print(x)\n", "print(x)\n"),
+        ("x = torch.manual_seed(0)\n", "x = torch.manual_seed(0)\n"),
+        ("for i in range(2):\n    f(i)\n", "for i in range(2):\n    f(i)\n"),
+        ("None\n", "None\n"),
+    ],
+)
+def test_a_notebook_cell_does_not_show_its_last_value(code, quiet):
+    assert quiet_last_value(code) == quiet
+
+
+def test_notebook_cells_show_no_value_the_page_does_not_print():
+    text = (
+        "# Seeded\n\n```python\nimport torch\ntorch.manual_seed(0)\n```\n\n```python\nprint(torch.rand(1).shape)\n```\n"
+    )
+    code = page_code(text, source="docs/seeded.en.md", lang="en")
+    cells = [c for c in nbformat.reads(code.notebook(), as_version=4).cells if c.cell_type == "code"]
+    assert cells[1].source == "import torch\ntorch.manual_seed(0);"
+    assert cells[2].source == "print(torch.rand(1).shape)"
+    assert "torch.manual_seed(0)\n" in code.script  # the script, which shows no value, keeps the code as it is
 
 
 # the built site --------------------------------------------------------------------------------
@@ -403,8 +577,16 @@ def test_built_pages_offer_their_code(site, lang, prefix):
         code = code_of(page)
         cells = script[script.index("\n# %% ") :]
         assert cells == code.script[code.script.index("\n# %% ") :], f"{folder}: the script is not the page's code"
-        notes = re.findall(r'<div class="nnref-uses" data-nnref-script="([^"]+)" data-nnref-upto="(\d+)"', html)
-        wanted = [(f"{stem}.{lang}.py", str(c.end)) for c in code.block_cells() if c.uses and c.block.kind != "hidden"]
+        head = script[: script.index("\n# %% ")]
+        assert INSTALL_COMMAND in head and ", ".join(code.files()) in head, f"{folder}: the script's header"
+        notes = re.findall(
+            r'<div class="nnref-uses" data-nnref-script="([^"]+)" data-nnref-upto="(\d+)" data-nnref-from="(\d+)"', html
+        )
+        # a partial copy runs from the seed cell (the header speaks of the whole file) through the block
+        first = str(code.cells[0].start)
+        wanted = [
+            (f"{stem}.{lang}.py", str(c.end), first) for c in code.block_cells() if c.uses and c.block.kind != "hidden"
+        ]
         assert notes == wanted, f"{folder}: the notes above dependent blocks"
 
 

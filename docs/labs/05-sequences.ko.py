@@ -8,7 +8,7 @@
 # 저장소 밖에서 실행한다면 먼저 `nnref`를 (CPU용 PyTorch와 함께) 설치하세요.
 #
 # ```bash
-# pip install "nnref[torch] @ git+https://github.com/nnref/nnref" --extra-index-url https://download.pytorch.org/whl/cpu
+# pip install "nnref[examples] @ git+https://github.com/nnref/nnref" --extra-index-url https://download.pytorch.org/whl/cpu
 # ```
 #
 # 주피터에서는 셀에서 `pip` 대신 `%pip`로 같은 줄을 실행하면 됩니다.

@@ -8,7 +8,7 @@
 # Running it outside the repository? Install `nnref` first (with the CPU build of PyTorch):
 #
 # ```bash
-# pip install "nnref[torch] @ git+https://github.com/nnref/nnref" --extra-index-url https://download.pytorch.org/whl/cpu
+# pip install "nnref[examples] @ git+https://github.com/nnref/nnref" --extra-index-url https://download.pytorch.org/whl/cpu
 # ```
 #
 # In Jupyter, run the same line in a cell with `%pip` in place of `pip`.

@@ -9,7 +9,12 @@ download agree on what the code is:
   own Markdown (it reads ``__file__``), commented out with the reason;
 - before them the seeds and thread count the harness sets for each page, so the output matches;
 - the output the page shows under each block, as comments (script) or cell outputs (notebook);
-- a ``pycon`` session as code: ``>>> expr`` lines that show a value become ``print(repr(expr))``.
+- a ``pycon`` session as code: ``>>> expr`` lines that show a value become ``print(repr(expr))``;
+- at the top, the line that installs what the code imports (:data:`INSTALL_COMMAND`) and the files
+  the code writes into the folder it runs in (:func:`files_written`: figures, checkpoints).
+
+In the notebook, a cell that ends in a bare expression (``torch.manual_seed(0)``) ends in ``;``, so
+Jupyter does not show a value (``<torch._C.Generator at 0x...>``) that the page does not print.
 
 The script is in the "percent" format (``# %%`` starts a cell) that Jupytext, VS Code and
 PyCharm read as cells. The harness runs each page's blocks in a fresh process of its own
@@ -24,11 +29,21 @@ import ast
 import doctest
 from dataclasses import dataclass, field
 
-from nnref.cli import INSTALL_COMMAND
-
 from .parse import Block, parse_page
 from .run import SEED
 from .uses import analyse, uses_from_above
+
+# The line at the top of every download: nnref with the `examples` extra of pyproject.toml, which
+# brings every third-party module the pages' code imports (tests/test_downloads.py checks that it
+# stays so), PyTorch's CPU build through the extra index, from the repository that mkdocs.yml names
+# (tests/test_package_install.py checks both, and installs the built wheel with this line into a
+# fresh venv to run downloaded scripts). The command line's own message (nnref.cli) asks only for
+# what the command line needs, `nnref[torch]`.
+INSTALL_EXTRA = "examples"
+INSTALL_COMMAND = (
+    f'pip install "nnref[{INSTALL_EXTRA}] @ git+https://github.com/nnref/nnref" '
+    "--extra-index-url https://download.pytorch.org/whl/cpu"
+)
 
 TEXT = {
     "en": {
@@ -37,9 +52,12 @@ TEXT = {
             "Every python block of the page in order (with the setup the page keeps out of sight), so this\n"
             "file runs alone, top to bottom. Under each block, as comments, is the output the page shows.\n"
             "Made by the site build from {source}.\n\n"
-            "It needs the nnref package. Without a clone of the repository, install it (with PyTorch, CPU build):\n"
+            "{writes}"
+            "It needs the nnref package. Without a clone of the repository, install it with what the code of\n"
+            "every page imports (PyTorch's CPU build among them):\n"
             "  {install}"
         ),
+        "writes": "Running it writes these files into the folder it runs in: {files}",
         "seed": "The seeds (and the single PyTorch thread) the docs' tests set before each page",
         "cell": "Page line {line}",
         "hidden": "setup the page keeps out of sight",
@@ -51,7 +69,8 @@ TEXT = {
             "under each cell. Made by the site build from `{source}`."
         ),
         "install": (
-            "It needs the `nnref` package. Without a clone of the repository, install it (with PyTorch, CPU build):"
+            "It needs the `nnref` package. Without a clone of the repository, install it with what the code of "
+            "every page imports (PyTorch's CPU build among them):"
         ),
         "install_jupyter": "In a Jupyter notebook, run the same line with `%pip` in place of `pip`.",
     },
@@ -61,9 +80,12 @@ TEXT = {
             "페이지의 파이썬 블록을 (페이지에 보이지 않는 준비 코드까지) 순서대로 모두 담았으므로 이 파일 하나만\n"
             "위에서 아래로 실행하면 됩니다. 각 블록 아래 주석은 페이지에 나온 출력입니다.\n"
             "사이트 빌드가 {source}에서 만들었습니다.\n\n"
-            "nnref 패키지가 필요합니다. 저장소를 복제하지 않았다면 (CPU용 PyTorch와 함께) 이렇게 설치하세요.\n"
+            "{writes}"
+            "nnref 패키지가 필요합니다. 저장소를 복제하지 않았다면 모든 페이지의 코드가 쓰는 패키지(CPU용 PyTorch\n"
+            "포함)와 함께 이렇게 설치하세요.\n"
             "  {install}"
         ),
+        "writes": "실행하면 현재 작업 폴더에 다음 파일이 생깁니다: {files}",
         "seed": "문서 테스트가 페이지마다 정하는 시드(와 PyTorch 스레드 하나)",
         "cell": "페이지 {line}행",
         "hidden": "페이지에 보이지 않는 준비 코드",
@@ -74,7 +96,10 @@ TEXT = {
             "[이 페이지]({url})의 코드입니다. 파이썬 블록을 순서대로 모두 담았고, 각 셀 아래에 페이지에 나온 "
             "출력을 붙였습니다. 사이트 빌드가 `{source}`에서 만들었습니다."
         ),
-        "install": "`nnref` 패키지가 필요합니다. 저장소를 복제하지 않았다면 (CPU용 PyTorch와 함께) 이렇게 설치하세요.",
+        "install": (
+            "`nnref` 패키지가 필요합니다. 저장소를 복제하지 않았다면 모든 페이지의 코드가 쓰는 패키지(CPU용 PyTorch "
+            "포함)와 함께 이렇게 설치하세요."
+        ),
         "install_jupyter": "주피터 노트북에서는 `pip` 대신 `%pip`로 같은 줄을 실행하면 됩니다.",
     },
 }
@@ -105,6 +130,10 @@ class PageCode:
     def block_cells(self) -> list[Cell]:
         return [cell for cell in self.cells if cell.block is not None]
 
+    def files(self) -> list[str]:
+        """The files the code writes into the folder it runs in (see :func:`files_written`)."""
+        return files_written([cell.code for cell in self.cells if cell.runs])
+
     def notebook(self):
         """The same cells as an nbformat notebook (outputs from the page, nothing executed)."""
         import nbformat
@@ -112,10 +141,15 @@ class PageCode:
 
         words = TEXT[self.lang]
         intro = self.notes["intro"]
+        files = self.files()
+        if files:
+            intro += "\n\n" + words["writes"].format(files=", ".join(f"`{name}`" for name in files))
         install = f"{words['install']}\n\n```bash\n{INSTALL_COMMAND}\n```\n\n{words['install_jupyter']}"
         cells = [new_markdown_cell(f"# {self.notes['title']}\n\n{intro}\n\n{install}")]
         for cell in self.cells:
             code = cell.code if cell.runs else _commented(cell.code)
+            if cell.runs and cell.block is not None:  # the seed cell ends in a call that returns None
+                code = quiet_last_value(code)
             if cell.block is None or cell.block.kind == "hidden" or not cell.runs:
                 cells.append(new_markdown_cell(f"*{cell.title}*"))
             outputs = []
@@ -131,6 +165,82 @@ class PageCode:
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         notebook.metadata["language_info"] = {"name": "python"}
         return nbformat.writes(notebook)
+
+
+def quiet_last_value(code: str) -> str:
+    """``code`` with a ``;`` after its last statement when that is a bare expression (not ``print()``).
+
+    Jupyter shows the value of a cell's last expression; a script, which the page's output comes
+    from, does not. ``torch.manual_seed(0)`` at the end of a cell would show
+    ``<torch._C.Generator at 0x...>`` under it, which the page does not print: the ``;`` hides it.
+    """
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # the harness reports it with its line
+        return code
+    if not tree.body or not isinstance(last := tree.body[-1], ast.Expr):
+        return code
+    value = last.value
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "print":
+        return code
+    if isinstance(value, ast.Constant) and value.value is None:  # a ``>>> None`` line of a session
+        return code
+    lines = code.splitlines(keepends=True)
+    line = lines[last.end_lineno - 1].encode("utf-8")  # ast's columns count UTF-8 bytes
+    lines[last.end_lineno - 1] = (line[: last.end_col_offset] + b";" + line[last.end_col_offset :]).decode("utf-8")
+    return "".join(lines)
+
+
+# The calls that write a file: the callee (a method by its name, a function as the page writes it)
+# and where the path is (its position among the arguments, its keyword). A call with the keyword
+# ``checkpoint`` (``nnref.train.fit(..., checkpoint="best.pt")``) writes one too.
+WRITERS = {
+    "savefig": (0, "fname"),  # fig.savefig(path), plt.savefig(path)
+    "torch.save": (1, "f"),
+    "np.save": (0, "file"),
+    "np.savez": (0, "file"),
+    "open": (0, "file"),  # only with a mode that writes
+}
+WRITER_KEYWORDS = ("checkpoint",)
+
+
+def writes(code: str) -> list[tuple[int, str | None]]:
+    """Each call in ``code`` that writes a file, as (its line in ``code``, the path, or ``None``
+    where the path is not a string literal and so cannot be named before the code runs)."""
+    found = []
+    for node in ast.walk(ast.parse(code)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        callee = "savefig" if isinstance(func, ast.Attribute) and func.attr == "savefig" else ast.unparse(func)
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        paths = [keywords[k] for k in WRITER_KEYWORDS if k in keywords]
+        if callee in WRITERS:
+            position, keyword = WRITERS[callee]
+            path = node.args[position] if len(node.args) > position else keywords.get(keyword)
+            mode = node.args[1] if len(node.args) > 1 else keywords.get("mode")
+            writing = callee != "open" or (isinstance(mode, ast.Constant) and bool(set(str(mode.value)) & set("wax")))
+            if path is not None and writing:
+                paths.append(path)
+        for path in paths:
+            if isinstance(path, ast.Constant) and path.value is None:  # checkpoint=None: no file
+                continue
+            literal = isinstance(path, ast.Constant) and isinstance(path.value, str)
+            found.append((path.lineno, path.value if literal else None))
+    return sorted(found, key=lambda item: item[0])
+
+
+def files_written(codes: list[str]) -> list[str]:
+    """The files that code run in this order writes, each named once, in the order first written."""
+    names: dict[str, None] = {}
+    for code in codes:
+        try:
+            for _, path in writes(code):
+                if path is not None:
+                    names[path] = None
+        except SyntaxError:  # the harness reports it with its line
+            continue
+    return list(names)
 
 
 def _normalized(text: str) -> str:
@@ -218,8 +328,10 @@ def page_code(
     uses = uses_from_above([cell.code if cell.runs else None for cell in cells[1:]])
     for cell, names in zip(cells[1:], uses, strict=True):
         cell.uses = names
-    header = words["header"].format(title=title, url=url, source=source, install=INSTALL_COMMAND)
-    page = PageCode(lang=lang, header=header, cells=cells)
+    page = PageCode(lang=lang, header="", cells=cells)
+    files = page.files()
+    made = words["writes"].format(files=", ".join(files)) + "\n\n" if files else ""
+    page.header = words["header"].format(title=title, url=url, source=source, install=INSTALL_COMMAND, writes=made)
     page.notes = {"title": title, "intro": words["intro"].format(url=url, source=source)}
     page.script = _script(page, words)
     return page

@@ -1,7 +1,8 @@
 // "Copy the code up to here": the button hooks/downloads.py puts above a block that uses names
-// from earlier blocks. It copies the first lines of the page's downloadable script (the seeds and
-// every block through this one), so what a reader pastes runs as it is. Without JavaScript the
-// button stays hidden and the note still names what the block needs.
+// from earlier blocks. It copies lines of the page's downloadable script, from its first cell (the
+// seeds: data-nnref-from, past the header, which speaks of the whole file) through this block
+// (data-nnref-upto), so what a reader pastes runs as it is. Without JavaScript the button stays
+// hidden and the note still names what the block needs.
 (function () {
   "use strict";
   var scripts = {};
@@ -17,12 +18,12 @@
     return scripts[url];
   }
 
-  function upTo(text, lines) {
-    return text.split("\n").slice(0, lines).join("\n") + "\n";
+  function lines(text, first, last) {
+    return text.split("\n").slice(first - 1, last).join("\n") + "\n";
   }
 
-  function copy(url, lines) {
-    var text = load(url).then(function (script) { return upTo(script, lines); });
+  function copy(url, first, last) {
+    var text = load(url).then(function (script) { return lines(script, first, last); });
     // a ClipboardItem takes the promise at once, inside the click, as Safari requires
     if (window.ClipboardItem && navigator.clipboard && navigator.clipboard.write) {
       var blob = text.then(function (t) { return new Blob([t], { type: "text/plain" }); });
@@ -36,13 +37,14 @@
       var button = note.querySelector(".nnref-uses__copy");
       if (!button || !navigator.clipboard) return;
       var url = new URL(note.dataset.nnrefScript, window.location.href).href;
-      var lines = parseInt(note.dataset.nnrefUpto, 10);
+      var first = parseInt(note.dataset.nnrefFrom || "1", 10);
+      var last = parseInt(note.dataset.nnrefUpto, 10);
       var label = button.textContent;
       var warm = function () { load(url).catch(function () {}); };
       button.addEventListener("pointerenter", warm);
       button.addEventListener("focus", warm);
       button.addEventListener("click", function () {
-        copy(url, lines).then(function () {
+        copy(url, first, last).then(function () {
           button.textContent = note.dataset.nnrefCopied;
           button.classList.add("nnref-uses__copy--done");
           setTimeout(function () {
