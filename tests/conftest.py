@@ -145,3 +145,29 @@ def thread_fragile():
         return printed
 
     return write
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The built site served on 127.0.0.1 under the same path as when it is published."""
+    from nnref_docs.browser import serve
+
+    httpd, url = serve(site)
+    yield url
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (the headless shell first, see nnref_docs.browser), one per test module."""
+    from nnref_docs.browser import find_chromium, launch_chromium
+
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("no Chromium installed (bash .ci/run installs it with apt)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p, executable)
+        yield browser
+        browser.close()

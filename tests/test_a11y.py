@@ -24,7 +24,7 @@ from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from test_browser import browser, draw_diagrams, server  # noqa: F401  (fixtures: one Chromium, one server)
+from test_browser import draw_diagrams  # the browser and server fixtures come from tests/conftest.py
 
 from nnref_docs.fences import Fence, Text, scan
 from nnref_docs.parse import parse_page
@@ -134,7 +134,7 @@ def toggle_scheme(page) -> None:
 
 @pytest.mark.parametrize("prefers", ["light", "dark"])
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_no_serious_violations_in_light_and_dark(browser, server, lang, prefers):  # noqa: F811
+def test_no_serious_violations_in_light_and_dark(browser, server, lang, prefers):
     """One reader whose browser prefers ``prefers`` reads half of the language's pages in one tab."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=prefers)
     context.add_init_script(path=str(AXE))

@@ -13,7 +13,6 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from nnref_docs.browser import find_chromium, launch_chromium, serve
 from nnref_docs.sitebuild import base_path
 
 pytestmark = pytest.mark.browser
@@ -23,28 +22,7 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 KOREAN_FONTS = ("nanum", "noto sans cjk", "noto sans kr", "apple sd gothic", "malgun")
 
 
-@pytest.fixture(scope="module")
-def server(site):
-    """The built site served on 127.0.0.1 under the same path as when it is published."""
-    httpd, url = serve(site)
-    yield url
-    httpd.shutdown()
-
-
 BASE = base_path()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip("no Chromium installed (bash .ci/run installs it with apt)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch_chromium(p, executable)
-        yield browser
-        browser.close()
 
 
 class Visit:

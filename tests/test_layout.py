@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from nnref_docs.browser import find_chromium, launch_chromium, serve
-
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,26 +29,6 @@ SAMPLE = [
     "06-training/loop/",
 ]
 LABEL = {"ko": "✔ 검증된 출력", "en": "✔ checked output"}
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    httpd, url = serve(site)
-    yield url
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip("no Chromium installed (bash .ci/run installs it with apt)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch_chromium(p, executable)
-        yield browser
-        browser.close()
 
 
 # For each output block: the boxes of its text (each text node's non-blank run, one box per line it
