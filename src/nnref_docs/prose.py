@@ -20,12 +20,12 @@ Three rules, each returning :class:`~nnref_docs.problems.Problem` findings (``fi
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .fences import Fence, scan
+from .links import HEADING
 from .problems import Problem
 
 # what is not prose inside a line
@@ -35,8 +35,8 @@ _COMMENT = re.compile(r"<!--.*?-->")
 _TAG = re.compile(r"<[^>\n]+>")
 _LINK = re.compile(r"\]\((?P<target>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
 _ATTRS = re.compile(r"\{[#.:][^}]*\}")  # {#anchor} and attribute lists
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _ADMONITION = re.compile(r"^\s*[!?]{3}\+?\s+\w+")
+_BLOCK_START = re.compile(r"^\s*(?:[-*+|]|\d+\.)\s")  # a list item or a table row starts a paragraph
 _DISPLAY_MATH = re.compile(r"^\s*(\$\$|\\\[|\\\])")
 
 # a number as prose writes it: 32,000 / 0.821 / 94.3% / 128; not inside a word, a path or a version tag
@@ -76,11 +76,11 @@ def _strip(line: str) -> str:
     return line
 
 
-def _prose_lines(text: str) -> list[tuple[int, str, str]]:
-    """``(line, raw line, section)`` for every line of running text: outside fences, display math,
-    headings and admonition titles. The section is the nearest heading above."""
+def _prose_lines(text: str) -> list[tuple[int, str]]:
+    """``(line, raw line)`` for every line of running text: outside fences, display math, headings
+    and admonition titles."""
     out = []
-    section, in_math = "", False
+    in_math = False
     for part in scan(text, strict=False):
         if isinstance(part, Fence):
             continue
@@ -93,12 +93,11 @@ def _prose_lines(text: str) -> list[tuple[int, str, str]]:
             continue
         if in_math:
             continue
-        if _HEADING.match(raw):
-            section = raw.strip("# \t")
+        if HEADING.match(raw):
             continue
         if _ADMONITION.match(raw):
             continue
-        out.append((part.line, raw, section))
+        out.append((part.line, raw))
     return out
 
 
@@ -106,31 +105,20 @@ def _sentences(text: str) -> list[tuple[int, str, str]]:
     """``(line, prose, raw)`` per sentence of running text: lines joined into paragraphs (a blank
     line, a list item or a table row starts a new one), cut after ``.``, ``!`` or ``?`` followed by
     a space (outside code and math); ``line`` is where the sentence starts."""
-    paragraphs: list[list[tuple[int, str, str]]] = []
+    paragraphs: list[list[tuple[int, str]]] = []
     previous = None
-    for item in _prose_lines(text):
-        line, raw, _ = item
-        starts_new = (
-            previous is None
-            or line != previous + 1
-            or raw.lstrip()[:1] in "|-*"
-            or raw.lstrip()[:2]
-            in {
-                "1.",
-                "2.",
-            }
-        )
+    for line, raw in _prose_lines(text):
         if not raw.strip():
             previous = None
             continue
-        if starts_new:
+        if previous is None or line != previous + 1 or _BLOCK_START.match(raw):
             paragraphs.append([])
-        paragraphs[-1].append(item)
+        paragraphs[-1].append((line, raw))
         previous = line
     out = []
     for para in paragraphs:
         joined, starts = "", []
-        for line, raw, _ in para:
+        for line, raw in para:
             starts.append((len(joined), line))
             joined += raw.strip() + " "
         prose = _strip(joined)
@@ -224,32 +212,27 @@ def _big_number(m: re.Match) -> str:
     return f"{int(value):,}"
 
 
-def _section_facts(text: str) -> list[tuple[int, Counter, dict[str, int]]]:
-    """Per section (in page order): its first line, the numbers, link targets and code names of its
-    prose, and the line where each first appears."""
-    sections: list[tuple[int, Counter, dict[str, int]]] = []
-
-    def add(index: int, fact: str, line: int) -> None:
-        sections[index][1][fact] += 1
-        sections[index][2].setdefault(fact, line)
-
+def _section_facts(text: str) -> list[tuple[int, dict[str, int]]]:
+    """Per section (in page order): its first line, and the numbers, link targets and code names of
+    its prose, each with the line where it first appears."""
+    sections: list[tuple[int, dict[str, int]]] = []
     for part in scan(text, strict=False):
         if isinstance(part, Fence):
             continue
-        if _HEADING.match(part.text) or not sections:
-            sections.append((part.line, Counter(), {}))
-        raw = _COMMENT.sub(" ", part.text)
+        if HEADING.match(part.text) or not sections:
+            sections.append((part.line, {}))
+        facts, raw = sections[-1][1], _COMMENT.sub(" ", part.text)
         for m in _LINK.finditer(_INLINE_CODE.sub(" ", raw)):
-            add(len(sections) - 1, f"link {m['target']}", part.line)
+            facts.setdefault(f"link {m['target']}", part.line)
         for code in _INLINE_CODE.findall(raw):
             if _IDENTIFIER.match(code):
-                add(len(sections) - 1, f"code {code}", part.line)
+                facts.setdefault(f"code {code}", part.line)
     for line, sentence, _ in _sentences(text):
-        index = max((i for i, section in enumerate(sections) if section[0] <= line), default=0)
+        facts = next(f for start, f in reversed(sections) if start <= line)
         sentence = _BIG.sub(_big_number, sentence)  # 10만, 1억 3800만, 138 million: as digits
         for m in _PROSE_NUMBER.finditer(sentence):
             if m["pct"] or "." in m["num"] or "," in m["num"]:
-                add(index, f"number {m['num'].replace(',', '')}", line)
+                facts.setdefault(f"number {m['num'].replace(',', '')}", line)
     return sections
 
 
@@ -261,12 +244,12 @@ def parity_problems(ko: Path, en: Path) -> list[Problem]:
     if len(ko_sections) != len(en_sections):
         return [Problem(ko, 1, f"prose: {len(ko_sections)} sections here, {len(en_sections)} in {en.name}")]
     problems = []
-    for (ko_start, ko_facts, ko_lines), (en_start, en_facts, en_lines) in zip(ko_sections, en_sections, strict=True):
-        only_ko, only_en = set(ko_facts) - set(en_facts), set(en_facts) - set(ko_facts)  # not how often
+    for (ko_start, ko_facts), (en_start, en_facts) in zip(ko_sections, en_sections, strict=True):
+        only_ko, only_en = ko_facts.keys() - en_facts.keys(), en_facts.keys() - ko_facts.keys()
         if not (only_ko or only_en):
             continue
-        line = min((ko_lines[f] for f in only_ko), default=ko_start)
-        en_line = min((en_lines[f] for f in only_en), default=en_start)
+        line = min((ko_facts[f] for f in only_ko), default=ko_start)
+        en_line = min((en_facts[f] for f in only_en), default=en_start)
         words = [f"only in ko: {', '.join(sorted(only_ko))}"] if only_ko else []
         words += [f"only in en: {', '.join(sorted(only_en))}"] if only_en else []
         problems.append(Problem(ko, line, f"prose differs from {en.name}:{en_line}: " + "; ".join(words)))
@@ -278,7 +261,7 @@ def untranslated(path: Path, text: str | None = None) -> list[Problem]:
     outside code, math, links and parentheses)."""
     text = Path(path).read_text(encoding="utf-8") if text is None else text
     problems = []
-    for line, raw, _ in _prose_lines(text):
+    for line, raw in _prose_lines(text):
         prose = re.sub(r"\[([^\]]*)\]\([^)]*\)", " ", raw)  # link texts may name an English page
         prose = re.sub(r"\([^()]*\)", " ", _strip(prose))  # English terms in parentheses are the style
         prose = re.sub(r'"[^"]*"|“[^”]*”', " ", prose)  # quoted titles and messages
