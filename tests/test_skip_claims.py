@@ -150,6 +150,14 @@ def test_the_claim_check_can_fail(tmp_path):
     assert claim_problems(inline, "en", skipped, tmp_path), "a line that starts with inline code is prose"
 
 
+def one_skipped_block(tmp_path, lang):
+    """A site with one page holding one skipped block: what the skip claims are checked against."""
+    page = tmp_path / "ch" / f"p.{lang}.md"
+    page.parent.mkdir()
+    page.write_text('<!-- skip: next "needs the network" -->\n```python\nx = 1\n```\n')
+    return skipped_blocks([page])
+
+
 @pytest.mark.parametrize(
     ("lang", "sentence"),
     [  # what the contributor guide once said while docs/04-cnn/vgg16 held a skipped block
@@ -163,10 +171,7 @@ def test_the_claim_check_can_fail(tmp_path):
     ],
 )
 def test_the_guides_old_wordings_are_caught(tmp_path, lang, sentence):
-    page = tmp_path / "ch" / f"p.{lang}.md"
-    page.parent.mkdir()
-    page.write_text('<!-- skip: next "needs the network" -->\n```python\nx = 1\n```\n')
-    skipped = skipped_blocks([page])
+    skipped = one_skipped_block(tmp_path, lang)
     assert claim_problems(sentence, lang, skipped, tmp_path), sentence
     assert not claim_problems(sentence, lang, [], tmp_path), "true where nothing is skipped"
 
@@ -181,10 +186,7 @@ def test_the_guides_old_wordings_are_caught(tmp_path, lang, sentence):
     ],
 )
 def test_the_guides_wordings_pass(tmp_path, lang, sentence):
-    page = tmp_path / "ch" / f"p.{lang}.md"
-    page.parent.mkdir()
-    page.write_text('<!-- skip: next "needs the network" -->\n```python\nx = 1\n```\n')
-    assert not claim_problems(sentence, lang, skipped_blocks([page]), tmp_path), sentence
+    assert not claim_problems(sentence, lang, one_skipped_block(tmp_path, lang), tmp_path), sentence
 
 
 def test_the_label_goes_above_each_skipped_block_only():
