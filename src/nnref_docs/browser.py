@@ -82,3 +82,36 @@ def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}{handler.base}"
+
+
+# Hangul: a syllable is 0xAC00 + (lead * 21 + vowel) * 28 + tail; the compatibility jamo an IME shows
+# while a syllable is being composed
+_LEADS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+
+
+def _composition(syllable: str) -> list[str]:
+    """What a Korean IME shows while a syllable is typed: "역" -> ["ㅇ", "여", "역"]."""
+    code = ord(syllable) - 0xAC00
+    if not 0 <= code < 11172:
+        return [syllable]
+    lead, vowel, tail = code // 588, (code % 588) // 28, code % 28
+    stages = [_LEADS[lead], chr(0xAC00 + (lead * 21 + vowel) * 28)]
+    return stages + [syllable] if tail else stages
+
+
+def type_text(page, text: str) -> None:
+    """Type ``text`` into the focused element as a person does: real key events for Latin text,
+    and for Hangul the IME's way (as Chrome reports it): a composition per syllable, each stage
+    with a key press of key code 229 ("Process"), then the syllable committed."""
+    cdp = page.context.new_cdp_session(page)
+    for char in text:
+        if not "\uac00" <= char <= "\ud7a3":
+            page.keyboard.type(char)
+            continue
+        for stage in _composition(char):
+            key = {"key": "Process", "code": "KeyA", "windowsVirtualKeyCode": 229, "nativeVirtualKeyCode": 229}
+            cdp.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", **key})
+            cdp.send("Input.imeSetComposition", {"text": stage, "selectionStart": len(stage), "selectionEnd": len(stage)})
+            cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", **key})
+        cdp.send("Input.insertText", {"text": char})
+    cdp.detach()
