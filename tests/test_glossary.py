@@ -3,13 +3,12 @@
 from pathlib import Path
 
 import pytest
-import yaml
 
-from nnref_docs.glossary import add_tooltips, avoided_terms
+from nnref_docs.glossary import add_tooltips, avoided_terms, load
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-ENTRIES = yaml.safe_load((DOCS / "glossary.yml").read_text(encoding="utf-8"))
+ENTRIES = load(str(DOCS / "glossary.yml"))
 
 
 def test_entries_are_complete_and_unique():
@@ -21,6 +20,16 @@ def test_entries_are_complete_and_unique():
         assert len(values) == len(set(values)), f"duplicate {field} terms"
     variants = [v for e in ENTRIES for v in e["avoid"]]
     assert not set(variants) & {e["ko"] for e in ENTRIES}, "a variant is another entry's term"
+
+
+def test_a_definition_with_an_unquoted_comma_is_refused(tmp_path):
+    """In YAML's flow style an unquoted comma ends the value: 15 definitions were cut short so."""
+    path = tmp_path / "glossary.yml"
+    path.write_text("- {ko: 초기화, en: initialization, ko_def: 방법(Xavier, He 등), en_def: x, avoid: [y]}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="초기화.*unknown fields.*quote a value that holds a comma"):
+        load(str(path))
+    path.write_text('- {ko: 초기화, en: initialization, ko_def: "방법(Xavier, He 등)", en_def: x, avoid: [y]}\n', encoding="utf-8")
+    assert load(str(path))[0]["ko_def"] == "방법(Xavier, He 등)"
 
 
 @pytest.mark.parametrize("path", sorted(DOCS.rglob("*.ko.md")), ids=lambda p: p.relative_to(DOCS).as_posix())

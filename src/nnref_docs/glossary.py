@@ -60,9 +60,21 @@ TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
 VOID = {"br", "img", "hr", "input", "meta", "link", "source", "wbr", "col", "area", "base", "embed", "param", "track"}
 
 
+FIELDS = {"ko", "en", "ko_def", "en_def", "avoid"}
+
+
 @lru_cache(maxsize=1)
 def load(path: str) -> tuple[dict, ...]:
+    """The glossary's entries. An entry with a field other than :data:`FIELDS` is refused: in a
+    YAML flow mapping (``{ko: ..., ko_def: ...}``) an unquoted comma ends the value, and the rest
+    of the definition silently became a key of its own."""
     entries = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    for entry in entries:
+        if unknown := set(entry) - FIELDS:
+            raise ValueError(
+                f"{path}: the entry {entry.get('ko')!r} has unknown fields {sorted(unknown)}; "
+                "quote a value that holds a comma"
+            )
     return tuple(entries)
 
 
