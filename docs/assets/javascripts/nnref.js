@@ -1,84 +1,30 @@
-// nnref docs: render math (KaTeX) and diagrams (Mermaid) from files served by this site.
-// Both libraries load only on pages that need them; nothing is fetched from another host.
-// Math is typeset before the first paint where KaTeX came with the page, else just after it in
-// small steps; a diagram is drawn when it comes near the screen (or before printing).
+// nnref docs: diagrams (Mermaid) drawn from files served by this site, only on pages that have one;
+// nothing is fetched from another host. A diagram is drawn when it comes near the screen (or before
+// printing). Math needs no script: the build typesets it (hooks/math.py).
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;
   var vendor = new URL("../vendor/", here || window.location.href).href;
 
-  function loadScript(src) {
-    return new Promise(function (resolve, reject) {
-      var s = document.createElement("script");
-      s.src = src;
-      s.onload = resolve;
-      s.onerror = function () { reject(new Error("could not load " + src)); };
-      document.head.appendChild(s);
-    });
-  }
-
-  function loadStyle(href) {
-    var l = document.createElement("link");
-    l.rel = "stylesheet";
-    l.href = href;
-    document.head.appendChild(l);
-  }
-
-  function nextTask() {
-    return new Promise(function (resolve) { setTimeout(resolve, 0); });
-  }
-
-  function mathNodes() {
-    // pymdownx.arithmatex output, notebook markdown cells (raw $...$), and table-of-contents
-    // entries of headings that hold math (their labels keep the \( \) source)
-    var nodes = Array.prototype.slice.call(document.querySelectorAll(
-      ".arithmatex, .jupyter-wrapper .jp-RenderedMarkdown, .md-nav__link"));
-    return nodes.filter(function (node) {
-      return !node.classList.contains("md-nav__link") || /\\\(|\$/.test(node.textContent);
-    });
-  }
-
-  var mathOptions = {
-    delimiters: [
-      { left: "\\[", right: "\\]", display: true },
-      { left: "\\(", right: "\\)", display: false },
-      { left: "$$", right: "$$", display: true },
-      { left: "$", right: "$", display: false }
-    ],
-    throwOnError: false
-  };
-
-  function mathDone() {
-    // display math wider than the column scrolls: let the keyboard reach it, as Material does
-    // for code blocks
-    document.querySelectorAll("div.arithmatex").forEach(function (block) {
-      if (block.scrollWidth > block.clientWidth) block.setAttribute("tabindex", "0");
+  function markScrollers() {
+    // Math comes typeset with the page (hooks/math.py). Display math wider than the column, and a
+    // figure on a phone, scroll sideways (nnref.css draws a shadow at the cut edge): let the
+    // keyboard reach them, as Material does for code blocks.
+    var figures = document.querySelectorAll(".md-typeset p > img[src$='.svg']:only-child");
+    var boxes = Array.prototype.slice.call(document.querySelectorAll("div.arithmatex"));
+    boxes.concat(Array.prototype.map.call(figures, function (img) { return img.parentElement; })).forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
+      else box.removeAttribute("tabindex");
     });
     document.documentElement.classList.add("nnref-math-ready");
   }
 
-  function typesetNow(nodes) {
-    // KaTeX came with the page (overrides/main.html adds it where there is math): typeset before
-    // the first paint, so the text does not move under the reader's eyes
-    nodes.forEach(function (node) { window.renderMathInElement(node, mathOptions); });
-    mathDone();
-  }
+  // A diagram laid out left to right is drawn top to bottom where the column is narrow (a phone):
+  // scaled down to fit, its labels would be a few pixels high (tests/test_layout_shift.py).
+  var narrow = window.matchMedia("(max-width: 44.984375em)");
 
-  function typesetLater(nodes) {
-    // KaTeX is loaded now, after the first paint, and typesets about 10 ms per task, so that
-    // no task holds the page for long
-    function typeset(from) {
-      var until = performance.now() + 10, next = from;
-      while (next < nodes.length && (next === from || performance.now() < until)) {
-        window.renderMathInElement(nodes[next++], mathOptions);
-      }
-      return next < nodes.length ? nextTask().then(function () { return typeset(next); }) : null;
-    }
-    loadStyle(vendor + "katex/katex.min.css");
-    return loadScript(vendor + "katex/katex.min.js")
-      .then(function () { return loadScript(vendor + "katex/auto-render.min.js"); })
-      .then(function () { return typeset(0); })
-      .then(mathDone);
+  function laidOut(source) {
+    return narrow.matches ? source.replace(/^(\s*(?:flowchart|graph)\s+)(?:LR|RL)\b/m, "$1TB") : source;
   }
 
   var mermaid = null;
@@ -98,7 +44,7 @@
       nodes.forEach(function (node) {
         if (!node.dataset.source) node.dataset.source = node.textContent;
         node.removeAttribute("data-processed");
-        node.textContent = node.dataset.source;
+        node.textContent = laidOut(node.dataset.source);
       });
       return mermaid.run({ nodes: nodes });
     });
@@ -129,6 +75,8 @@
     // re-draw the diagrams already drawn in the new colours when the reader toggles dark mode
     new MutationObserver(function () { draw(drawn.slice(), true); })
       .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+    // and in the other direction when the screen turns from narrow to wide or back
+    narrow.addEventListener("change", function () { draw(drawn.slice(), true); });
   }
 
   function afterFirstPaint(work) {
@@ -137,12 +85,9 @@
   }
 
   function start() {
-    var math = mathNodes();
-    if (math.length && window.renderMathInElement) typesetNow(math);
-    afterFirstPaint(function () {
-      if (math.length && !window.renderMathInElement) typesetLater(math).catch(function (e) { console.error(e); });
-      watchDiagrams();
-    });
+    markScrollers();
+    narrow.addEventListener("change", markScrollers);
+    afterFirstPaint(watchDiagrams);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
