@@ -1,5 +1,6 @@
 """Every lab runs top to bottom, each in a fresh process like a new kernel, and one lab runs in a
-real Jupyter kernel, as a reader opens it."""
+real Jupyter kernel, as a reader opens it. Each lab's run, with what its cells printed, goes into
+the record the build reads (root conftest.py, nnref_docs.stamps): its stamp and its outputs."""
 
 from pathlib import Path
 
@@ -8,19 +9,23 @@ import pytest
 from nbclient import NotebookClient
 
 from nnref_docs.isolate import shared_server
-from nnref_docs.labs import code_cells, lab_blocks
+from nnref_docs.labs import code_cells, draws_figures, lab_blocks, run_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 LABS = sorted((ROOT / "docs" / "labs").glob("*.py"))
 
 
 @pytest.mark.parametrize("path", LABS, ids=lambda p: p.name)
-def test_lab_runs_top_to_bottom(path):
+def test_lab_runs_top_to_bottom(path, request):
     blocks = lab_blocks(path)
     assert blocks, f"{path.name} has no code"
-    found, ran, _ = shared_server().run_page(path, ROOT, blocks)
-    assert not found, "\n".join(found)
-    assert ran == len(blocks)
+    run = run_lab(path, ROOT)
+    # for the record (root conftest.py): the lab page's stamp and outputs. Not record_property,
+    # which warns under --junitxml's default family; the report shows the property all the same
+    request.node.user_properties.append(run.user_property())
+    assert not run.found, "\n".join(run.found)
+    assert run.ran == len(blocks) == len(run.printed)
+    assert not draws_figures(blocks), f"{path.name} draws figures, which its page cannot show (it shows printed text)"
 
 
 def test_a_lab_runs_in_a_jupyter_kernel(tmp_path):

@@ -139,6 +139,7 @@ def serve_page(job: dict) -> int:
             if request["op"] == "end":
                 break
             signal.alarm(BLOCK_TIMEOUT_S)
+            run.printed = ""
             caught: list = []
             try:
                 with warnings.catch_warnings(record=True) as caught:
@@ -156,7 +157,7 @@ def serve_page(job: dict) -> int:
                 message = f"{where(run.path, line, run.root)}: the block stopped the page: {stopped}"
             finally:
                 signal.alarm(0)
-            answer(message=message, warnings=[_warning(w) for w in caught])
+            answer(message=message, warnings=[_warning(w) for w in caught], printed=run.printed)
     finally:
         run.teardown(run.namespace)
     answer(bye=True)
@@ -223,6 +224,7 @@ class PageServer:
             encoding="utf-8",
         )
         self.page: str | None = None
+        self.printed = ""  # what the last block printed, when it passed
 
     def _send(self, **request) -> dict:
         self.process.stdin.write(json.dumps(request) + "\n")
@@ -256,6 +258,7 @@ class PageServer:
 
             raise unittest.SkipTest(answer["skip"])
         _reissue(answer.get("warnings", []))
+        self.printed = answer.get("printed", "")
         return answer["message"]
 
     def check_figures(self) -> str | None:
@@ -265,10 +268,13 @@ class PageServer:
         _reissue(answer.get("warnings", []))
         return answer["message"]
 
-    def run_page(self, path: Path, root: Path, blocks: list[Block]) -> tuple[list[str], int, int]:
+    def run_page(
+        self, path: Path, root: Path, blocks: list[Block], printed: list | None = None
+    ) -> tuple[list[str], int, int]:
         """Run a whole page (or lab) block by block, as the pytest plugin does one test at a time.
 
         Returns the failure messages (``file:line: ...``), the number of blocks run and skipped.
+        ``printed``, if given, gets what each block printed (``None``: skipped or failed).
         """
         found: list[str] = []
         ran = skipped = 0
@@ -277,6 +283,8 @@ class PageServer:
             for block in blocks:
                 if block.skip_reason is not None:
                     skipped += 1
+                    if printed is not None:
+                        printed.append(None)
                     continue
                 try:
                     message = self.run_block(block)
@@ -286,6 +294,8 @@ class PageServer:
                 ran += 1
                 if message:
                     found.append(message)
+                if printed is not None:
+                    printed.append(None if message else self.printed)
             if makes_figures(blocks):
                 message = self.check_figures()
                 if message:

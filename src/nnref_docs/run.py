@@ -66,6 +66,7 @@ class PageRun:
         self.namespace: dict = {}
         self.workdir: Path | None = None
         self.old_cwd: str | None = None
+        self.printed = ""  # what the last code block printed, when it passed (a lab page shows it)
 
     # lifecycle -------------------------------------------------------------------------
     def setup(self, namespace: dict) -> None:
@@ -109,6 +110,7 @@ class PageRun:
 
     def _run_code(self, block: Block) -> str | None:
         here = where(self.path, block.line, self.root)
+        self.printed = ""
         try:
             code = compile("\n" * (block.source_line - 1) + block.source, str(self.path), "exec")
         except SyntaxError as error:
@@ -119,6 +121,7 @@ class PageRun:
                 exec(code, self.namespace)
         except Exception as error:  # noqa: BLE001 - reported to the page author
             return self._describe_exception(here, error, printed.getvalue())
+        self.printed = printed.getvalue()
         if block.expected is None:
             return None
         diff = check_output(
