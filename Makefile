@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test test-portable check build bench figures lint format freeze clean
+.PHONY: serve test test-portable check build book bench figures lint format freeze clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ check: $(STAMP)  ## both languages of PAGE: parse, same code, run, glossary, lin
 
 build: $(STAMP)  ## the static site in site/, warnings are errors
 	$(BIN)/mkdocs build --strict
+
+# after make build: headless Chromium prints each language's book page into site/assets/book/, then
+# the PDFs are checked (needs pdftotext: apt-get install poppler-utils)
+book: $(STAMP)  ## the book's PDF per language, printed from the built site and checked
+	$(BIN)/python -m nnref_docs.pdf site --check
 
 figures: $(STAMP)  ## rewrite the figures that pages generate (then review the diff)
 	NNREF_UPDATE_FIGURES=1 $(BIN)/pytest docs

@@ -28,7 +28,13 @@ def words(text: str) -> list[str]:
 
 
 def test_particles_come_off_and_short_words_stay_whole():
-    assert words("역전파를 계산하면 역전파는 역전파에서는 끝난다") == ["역전파", "계산하면", "역전파", "역전파", "끝난다"]
+    assert words("역전파를 계산하면 역전파는 역전파에서는 끝난다") == [
+        "역전파",
+        "계산하면",
+        "역전파",
+        "역전파",
+        "끝난다",
+    ]
     # a word of one syllable before the particle is a word of its own: 길이 (length), 결과 (result)
     assert words("길이 결과 차이") == ["길이", "결과", "차이"]
     assert words("cross-entropy loss, LSTM's gates") == ["cross", "entropy", "loss,", "LSTM's", "gates"]
@@ -46,7 +52,7 @@ def test_searchable_keeps_prose_and_headings_and_drops_code_math_and_labels():
         '<div class="nnref-mermaid">graph LR; A-->B</div>'
         "<table><thead><tr><th>Term</th><th>Meaning</th></tr></thead>"
         "<tbody><tr><td><strong>gradient</strong></td><td>the vector of <em>partial</em> derivatives</td></tr>"
-        "<tr><td>loss</td><td>what <span class=\"arithmatex\">\\(L\\)</span> measures</td></tr></tbody></table>"
+        '<tr><td>loss</td><td>what <span class="arithmatex">\\(L\\)</span> measures</td></tr></tbody></table>'
         "<p>After.</p>"
     )
     text = searchable(page)
@@ -60,7 +66,7 @@ def test_searchable_keeps_prose_and_headings_and_drops_code_math_and_labels():
 def test_math_typeset_at_build_time_is_read_from_its_tex_annotation():
     katex = (
         '<p>Then <span class="arithmatex"><span class="katex"><span class="katex-mathml"><math><semantics>'
-        "<mrow><mi>σ</mi></mrow><annotation encoding=\"application/x-tex\">\\sigma(z)</annotation></semantics>"
+        '<mrow><mi>σ</mi></mrow><annotation encoding="application/x-tex">\\sigma(z)</annotation></semantics>'
         '</math></span><span class="katex-html"><span class="mord">σ</span></span></span></span> saturates.</p>'
     )
     assert searchable(katex) == "<p>Then σ(z) saturates.</p>"
@@ -144,7 +150,11 @@ def search(page, query: str) -> tuple[int, list[str], str]:
 # query -> the page the first result must be on (None: only the language is checked)
 QUERIES = {
     "/": {"역전파": "/02-backprop/", "역전파를": "/02-backprop/", "과적합": None, "합성곱": "/04-cnn/", "학습률": None},
-    "/en/": {"LSTM": "/en/05-sequences/lstm/", "cross entropy": "/en/03-pytorch/losses/", "backpropagation": "/en/02-backprop/"},
+    "/en/": {
+        "LSTM": "/en/05-sequences/lstm/",
+        "cross entropy": "/en/03-pytorch/losses/",
+        "backpropagation": "/en/02-backprop/",
+    },
 }
 
 LAB_TITLES = {"역전파": "실습 2: 역전파와 자동 미분", "backpropagation": "Lab 2: Backpropagation and autodiff"}
@@ -179,4 +189,3 @@ def test_typed_queries_find_pages_in_the_readers_language(browser, server, path)
     index = [u for u in requests if "search_index.json" in u]
     assert len(index) == 1 and ("/en/search/" in index[0]) == (path == "/en/"), index
     context.close()
-

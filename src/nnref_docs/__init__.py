@@ -11,12 +11,17 @@ from ``tests/`` or ``hooks/``, and ``nnref`` never imports this package.
 - :mod:`.collect` plugs the parser and runner into Sybil, and so into pytest.
 - :mod:`.pages` the two languages of a page: pairing, language, the code that must match.
 - :mod:`.figures` compares figures by what they show.
+- :mod:`.math` typesets the pages' math when the site is built, with the site's own KaTeX.
 - :mod:`.portable` another reader's machine: other kernel paths and thread counts, for
   ``make check`` and ``make test-portable``.
 - :mod:`.export` a page's code as a script and a notebook (the downloads); :mod:`.uses` which
   names a block takes from the blocks above it.
 - :mod:`.glossary`, :mod:`.errata`, :mod:`.stamps` the glossary, the errata page and the
   "verified" stamp; :mod:`.sitebuild` builds the site as ``make build`` does; :mod:`.paths`.
+- :mod:`.labs` the lab notebooks: their cells, their run with what each cell printed (kept in the
+  record by :mod:`.stamps`), and those outputs and the stamp on a lab's built page.
+- :mod:`.book` every page of the nav on one page per language (the book); :mod:`.pdf` prints it to
+  PDF with headless Chromium and checks the PDF (``make book``).
 """
 
 from .parse import Block, ParseError, parse_page

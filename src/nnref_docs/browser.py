@@ -111,7 +111,8 @@ def type_text(page, text: str) -> None:
         for stage in _composition(char):
             key = {"key": "Process", "code": "KeyA", "windowsVirtualKeyCode": 229, "nativeVirtualKeyCode": 229}
             cdp.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", **key})
-            cdp.send("Input.imeSetComposition", {"text": stage, "selectionStart": len(stage), "selectionEnd": len(stage)})
+            end = len(stage)
+            cdp.send("Input.imeSetComposition", {"text": stage, "selectionStart": end, "selectionEnd": end})
             cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", **key})
         cdp.send("Input.insertText", {"text": char})
     cdp.detach()
