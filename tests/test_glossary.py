@@ -25,10 +25,14 @@ def test_entries_are_complete_and_unique():
 def test_a_definition_with_an_unquoted_comma_is_refused(tmp_path):
     """In YAML's flow style an unquoted comma ends the value: 15 definitions were cut short so."""
     path = tmp_path / "glossary.yml"
-    path.write_text("- {ko: 초기화, en: initialization, ko_def: 방법(Xavier, He 등), en_def: x, avoid: [y]}\n", encoding="utf-8")
+    path.write_text(
+        "- {ko: 초기화, en: initialization, ko_def: 방법(Xavier, He 등), en_def: x, avoid: [y]}\n", encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="초기화.*unknown fields.*quote a value that holds a comma"):
         load(str(path))
-    path.write_text('- {ko: 초기화, en: initialization, ko_def: "방법(Xavier, He 등)", en_def: x, avoid: [y]}\n', encoding="utf-8")
+    path.write_text(
+        '- {ko: 초기화, en: initialization, ko_def: "방법(Xavier, He 등)", en_def: x, avoid: [y]}\n', encoding="utf-8"
+    )
     assert load(str(path))[0]["ko_def"] == "방법(Xavier, He 등)"
 
 

@@ -123,11 +123,11 @@ def box_problems(box: dict, seed: str, docs: Path = DOCS) -> list[str]:
     return problems
 
 
-
 def test_the_seed_list_has_a_file_and_a_topic_per_seed():
     """An unquoted comma in a YAML flow mapping ends the value: three topics were cut so."""
     for seed, entry in AUDIT_DATA["seeds"].items():
         assert SEED_ID.match(seed) and set(entry) == {"file", "topic"}, (seed, entry)
+
 
 def test_audit_file_is_well_formed():
     assert set(AUDIT_DATA) == {"seeds", "mistakes", "reviewed"}, sorted(AUDIT_DATA)
