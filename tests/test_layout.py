@@ -133,6 +133,57 @@ def test_checked_output_label_covers_no_output_and_no_copy_button(browser, serve
     context.close()
 
 
+# Every code block with a copy button (code and output, shown ones), scrolled to its right end:
+# the boxes of its text that the button covers. Then, scrolled back to the start, those covered by
+# the button that are not part of a line overflowing the block's content box (one that scrolls:
+# its covered part shows once the reader scrolls).
+COPY_BUTTON_COVERS = """() => {
+  document.querySelectorAll('.md-typeset details').forEach(d => { d.open = true; });
+  const over = (r, b) => r.left < b.right - 0.5 && b.left < r.right - 0.5 && r.top < b.bottom - 0.5 && b.top < r.bottom - 0.5;
+  const found = [];
+  document.querySelectorAll('.md-typeset .highlight').forEach((block, i) => {
+    const code = block.querySelector('pre > code'), button = block.querySelector('.md-code__button');
+    if (!code || !button || !code.getClientRects().length) return;
+    for (const end of [true, false]) {
+      code.scrollLeft = end ? code.scrollWidth : 0;
+      // a line that reaches into the right padding overflows the content box: it scrolls
+      const b = button.getBoundingClientRect();
+      const edge = code.getBoundingClientRect().right - parseFloat(getComputedStyle(code).paddingRight);
+      const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.data.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const r of range.getClientRects())
+          if (over(r, b) && (end || r.right <= edge + 0.5))
+            found.push(`block ${i + 1}${end ? " (scrolled to the end)" : ""}: '${node.data.trim().slice(0, 40)}'`);
+      }
+    }
+  });
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_copy_button_covers_no_line_end(browser, server, width):
+    """The home page's one-line pip install, long code and output lines: their ends stay visible."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    problems = []
+    for path in ["/", "/en/", *(f"/en/{p}" for p in SAMPLE[:3]), *(f"/{p}" for p in SAMPLE[3:])]:
+        page.goto(server + path, wait_until="networkidle")
+        blocks = page.locator(".md-typeset .highlight")
+        for i in range(blocks.count()):  # Material adds the copy button as a block comes into view
+            blocks.nth(i).scroll_into_view_if_needed()
+        page.wait_for_function(
+            "n => document.querySelectorAll('.md-typeset .highlight .md-code__button').length >= n",
+            arg=blocks.count() // 2,
+        )
+        problems += [f"{path} at {width}px, {found}" for found in page.evaluate(COPY_BUTTON_COVERS)]
+    assert problems == [], "\n".join(problems)
+    context.close()
+
+
 # Each header tab's link: whether it shows in full, that is whether its box lies inside the viewport
 # and inside every ancestor that clips (the tab bar scrolls sideways when the tabs do not fit), and
 # its own text is not cut (ellipsis or overflow).
