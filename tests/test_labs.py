@@ -2,16 +2,16 @@
 real Jupyter kernel, as a reader opens it. Each lab's run, with what its cells printed, goes into
 the record the build reads (root conftest.py, nnref_docs.stamps): its stamp and its outputs."""
 
-from pathlib import Path
-
 import jupytext
 import pytest
 from nbclient import NotebookClient
 
 from nnref_docs.isolate import shared_server
 from nnref_docs.labs import code_cells, draws_figures, lab_blocks, run_lab
+from nnref_docs.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.spread, pytest.mark.long]  # each lab runs in its own kernel
+
 LABS = sorted((ROOT / "docs" / "labs").glob("*.py"))
 
 
@@ -42,6 +42,39 @@ def test_a_lab_runs_in_a_jupyter_kernel(tmp_path):
     code = [c for c in notebook.cells if c.cell_type == "code"]
     assert len(code) == len(lab_blocks(path)) > 3
     assert not [o for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+# calls that return None: a cell may end with them without Jupyter printing a value under it
+QUIET_CALLS = {"print", "backward", "show", "step", "zero_grad"}
+
+
+def stray_values(source: str) -> list[str]:
+    """The cells of a lab whose last statement is an expression Jupyter would print the value of
+    (``torch.manual_seed(0)`` prints ``<torch._C.Generator at 0x...>``), a call of QUIET_CALLS aside."""
+    import ast
+
+    found = []
+    for cell in jupytext.reads(source, fmt="py:percent").cells:
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        last = ast.parse(cell.source).body[-1]
+        if not isinstance(last, ast.Expr) or cell.source.rstrip().endswith(";"):
+            continue
+        call = last.value.func if isinstance(last.value, ast.Call) else None
+        name = getattr(call, "attr", None) or getattr(call, "id", None)
+        if name not in QUIET_CALLS:
+            found.append(ast.unparse(last))
+    return found
+
+
+@pytest.mark.parametrize("path", LABS, ids=lambda p: p.name)
+def test_no_cell_shows_a_stray_value_in_jupyter(path):
+    assert stray_values(path.read_text(encoding="utf-8")) == []
+
+
+def test_a_stray_value_is_found():
+    lab = "# %%\nimport torch\ntorch.manual_seed(0)\n\n# %%\nx = 1\nprint(x)\n\n# %%\nx\n"
+    assert stray_values(lab) == ["torch.manual_seed(0)", "x"]
 
 
 def test_a_failing_cell_is_reported_at_its_line(tmp_path):

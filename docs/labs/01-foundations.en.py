@@ -25,7 +25,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from nnref.data import moons, train_val_test_split, xor
 from nnref.models import MLP, mlp_num_params
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # returns the generator: "_ =" keeps Jupyter from printing it
 
 # %% [markdown]
 # ## Exercise 1. Compute a linear layer yourself

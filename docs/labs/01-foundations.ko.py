@@ -24,7 +24,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from nnref.data import moons, train_val_test_split, xor
 from nnref.models import MLP, mlp_num_params
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 생성기를 돌려주므로 "_ ="로 받아 Jupyter가 출력하지 않게 합니다
 
 # %% [markdown]
 # ## 문제 1. 선형 층을 직접 계산하기

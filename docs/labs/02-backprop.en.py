@@ -23,7 +23,7 @@ from torch import nn
 from nnref.autograd import MLP, Value
 from nnref.scratch import gradcheck, numerical_gradient, relative_error
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # returns the generator: "_ =" keeps Jupyter from printing it
 
 # %% [markdown]
 # ## Exercise 1. Gradients of the 2-2-1 network by hand

@@ -23,7 +23,7 @@ from torch import nn
 from nnref.autograd import MLP, Value
 from nnref.scratch import gradcheck, numerical_gradient, relative_error
 
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 생성기를 돌려주므로 "_ ="로 받아 Jupyter가 출력하지 않게 합니다
 
 # %% [markdown]
 # ## 문제 1. 2-2-1 신경망의 기울기를 손으로

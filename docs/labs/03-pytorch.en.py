@@ -25,7 +25,7 @@ import nnref.scratch as S
 from nnref.data import moons, train_val_test_split
 
 torch.set_num_threads(1)  # tiny models: more threads only slow things down
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # returns the generator: "_ =" keeps Jupyter from printing it
 
 # %% [markdown]
 # ## Exercise 1. Fix a broken model

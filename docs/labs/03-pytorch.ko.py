@@ -25,7 +25,7 @@ import nnref.scratch as S
 from nnref.data import moons, train_val_test_split
 
 torch.set_num_threads(1)  # 작은 모델: 스레드가 많으면 오히려 느림
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # 생성기를 돌려주므로 "_ ="로 받아 Jupyter가 출력하지 않게 합니다
 
 # %% [markdown]
 # ## 문제 1. 고장 난 모델 고치기

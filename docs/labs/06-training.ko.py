@@ -139,7 +139,7 @@ def train(model, loader, epochs, lr=1e-3):
 torch.manual_seed(0)
 model = nn.Sequential(nn.Flatten(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
 train_loader = DataLoader(train_set, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0))
-train(model, train_loader, epochs=15)
+model = train(model, train_loader, epochs=15)
 
 # %%
 val_loss, val_acc = validate(model, val_loader, loss_fn)
