@@ -28,9 +28,12 @@ LAB_RUN = "nnref_lab_run"  # the user property under which a lab's test reports 
 
 TEXT = {
     "ko": {
-        "ok": "이 페이지의 코드 블록 {passed}개는 {time}에 {env} 환경에서 실행되어 출력까지 검증되었습니다.",
+        "ok": (
+            "이 페이지의 코드 블록 {passed}개는 {time}에 {env} 환경에서 실행되어 통과했고, 출력 블록은 코드가 "
+            "출력한 내용과 비교했습니다."
+        ),
         "skipped": " ({skipped}개는 이유를 밝히고 건너뜀)",
-        "failed": "이 페이지의 코드 검증이 {time}에 실패했습니다({failed}개 블록).",
+        "failed": "이 페이지의 코드 검증이 {time}에 실패했습니다(실패 {failed}건).",
         "none": "이 빌드에는 이 페이지의 코드를 검증한 기록이 없습니다(`make test`가 기록을 남깁니다).",
         "changed": (
             "이 페이지는 코드가 검증된 {time} 이후에 바뀌어, 이 빌드에는 지금의 코드를 검증한 기록이 없습니다"
@@ -39,7 +42,10 @@ TEXT = {
         "no_code": "이 페이지에는 실행할 코드 블록이 없습니다.",
         "lab_ok": "이 실습의 코드 셀 {passed}개는 {time}에 {env} 환경에서 처음부터 끝까지 실행되어 통과했습니다.",
         "lab_outputs": " 셀 아래의 출력은 그 실행에서 각 셀이 출력한 내용입니다.",
-        "lab_failed": "이 실습을 {time}에 실행했을 때 셀 {failed}개가 실패했습니다.",
+        "lab_failed": (
+            "이 실습은 {time}에 실행했을 때 통과하지 못했습니다(실패 {failed}건). "
+            "그래서 셀의 출력을 보여 주지 않습니다."
+        ),
         "lab_none": (
             "이 빌드에는 이 실습을 실행한 기록이 없어 셀의 출력을 보여 주지 않습니다(`make test`가 기록을 남깁니다)."
         ),
@@ -49,18 +55,21 @@ TEXT = {
         ),
     },
     "en": {
-        "ok": "The {passed} code blocks on this page were run and their output checked on {time} with {env}.",
+        "ok": (
+            "The code on this page ({blocks}) was run and passed on {time} with {env}; each output block was "
+            "compared with what the code printed."
+        ),
         "skipped": " ({skipped} skipped, each with a stated reason)",
-        "failed": "Verifying this page's code failed on {time} ({failed} blocks).",
+        "failed": "Verifying this page's code failed on {time} ({failures}).",
         "none": "This build has no record of this page's code being verified (`make test` writes one).",
         "changed": (
             "This page changed after its code was verified on {time}; this build has no record of its current "
             "code being verified (`make test` writes one)."
         ),
         "no_code": "This page has no code blocks to run.",
-        "lab_ok": "The {passed} code cells of this lab were run top to bottom and passed on {time} with {env}.",
+        "lab_ok": "The code of this lab ({cells}) was run top to bottom and passed on {time} with {env}.",
         "lab_outputs": " The output under each cell is what the cell printed in that run.",
-        "lab_failed": "Running this lab failed on {time} ({failed} cells).",
+        "lab_failed": "This lab did not pass when it was run on {time} ({failures}), so its cells show no output.",
         "lab_none": (
             "This build has no record of this lab being run, so its cells show no output (`make test` writes one)."
         ),
@@ -189,12 +198,38 @@ def stamp(entry: dict | None, lang: str, has_code: bool, source: bytes, lab: boo
     v = entry["versions"]
     names = (("nnref", "nnref"), ("torch", "PyTorch"), ("numpy", "NumPy"), ("python", "Python"))
     env = " · ".join(f"{name} {v[key]}" for key, name in names if key in v) + f" ({v.get('device', 'cpu')})"
+    counts = {
+        "blocks": _count(entry["passed"], "block"),
+        "cells": _count(entry["passed"], "cell"),
+        "failures": _count(entry["failed"], "failure"),
+    }
     if entry["failed"]:
-        return "failure", words[prefix + "failed"].format(**entry)
-    text = words[prefix + "ok"].format(passed=entry["passed"], time=entry["time"], env=env)
+        return "failure", words[prefix + "failed"].format(**entry, **counts)
+    text = words[prefix + "ok"].format(passed=entry["passed"], time=entry["time"], env=env, **counts)
     if entry["skipped"]:
         text += words["skipped"].format(skipped=entry["skipped"])
     return "success", text
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 block``, ``2 blocks``: the English texts' counts (Korean counts need no plural)."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def with_stamp(markdown: str, entry: dict | None, lang: str, source: bytes) -> str:
+    """A page's Markdown with its stamp at the end. The book page, which holds the other pages
+    (each with its own stamp), gets none."""
+    from .book import MARKER
+    from .parse import ParseError, parse_page
+
+    if MARKER in markdown:
+        return markdown
+    try:
+        has_code = bool(parse_page(markdown))
+    except ParseError:  # the tests report it with its line; the stamp must not break the build
+        has_code = True
+    kind, text = stamp(entry, lang, has_code, source)
+    return markdown + f'\n\n<div class="nnref-stamp nnref-stamp--{kind}" markdown>\n{text}\n</div>\n'
 
 
 def stamp_html(kind: str, text: str) -> str:
