@@ -40,8 +40,11 @@ build: $(STAMP)  ## the static site in site/, warnings are errors
 book: $(STAMP)  ## the book's PDF per language, printed from the built site and checked
 	$(BIN)/python -m nnref_docs.pdf site --check
 
-figures: $(STAMP)  ## rewrite the figures that pages generate (then review the diff)
-	NNREF_UPDATE_FIGURES=1 $(BIN)/pytest docs
+# one page pair's figures with PAGE=docs/<chapter>/<page>.ko.md (or .en.md, or <chapter>/<page>), both
+# languages; without PAGE every page's
+FIGURE_PAIR = $(basename $(basename $(patsubst docs/%,%,$(PAGE))))
+figures: $(STAMP)  ## rewrite the figures that pages generate, of one page pair with PAGE=... (then review the diff)
+	NNREF_UPDATE_FIGURES=1 $(BIN)/pytest $(if $(PAGE),docs/$(FIGURE_PAIR).ko.md docs/$(FIGURE_PAIR).en.md,docs)
 
 bench: $(STAMP)  ## time make test and the docs alone (budgets 120 s, 60 s), cold and warm builds, page weight
 	$(BIN)/python tools/bench.py

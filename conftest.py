@@ -2,6 +2,7 @@
 which pages passed, for the "verified" stamp the build puts on each page, and spread the run over
 the cores (``make test`` runs ``pytest -n auto --dist loadscope``)."""
 
+import json
 import os
 from pathlib import Path
 
@@ -26,55 +27,77 @@ def pytest_configure(config):
             raise pytest.UsageError("NNREF_REQUIRE_CUDA=1, but torch sees no CUDA device")
 
 
-# modules whose tests are long and independent: each test is its own unit of work for xdist
-SPREAD = {"test_a11y.py", "test_autograd.py", "test_browser.py", "test_distributed.py", "test_labs.py"}
-FIRST = (  # the long ones
-    "tests/test_labs.py",
-    "tests/test_distributed.py",
-    "tests/test_torch_samples.py",
-    "tests/test_autograd.py",
-)
-FIRST_OF_THE_SITE_TESTS = ("tests/test_a11y.py",)  # the long ones among the tests of the built site
+# The schedule comes from two markers, set with ``pytestmark`` in the test modules concerned:
+# ``spread`` (the module's tests are long and independent: each is its own unit of work) and
+# ``long`` (handed out first). xdist's controller hands out work by node id and sees no markers,
+# so each worker writes the paths of the spread modules it collected to SPREAD_FILE in the run's
+# folder, which the controller reads when it splits the collection into units.
+SPREAD_FILE = "spread-modules.json"
 
 
-def work_unit(nodeid: str) -> str:
+def run_dir(config: pytest.Config) -> Path:
+    """A folder every xdist worker and the controller of this run see (the run's basetemp; a
+    worker's own is one below)."""
+    base = config._tmp_path_factory.getbasetemp()  # noqa: SLF001 - the fixture's factory, from a hook
+    return base.parent if hasattr(config, "workerinput") else base
+
+
+def work_unit(nodeid: str, spread: set[str]) -> str:
     """What xdist hands to one worker as a whole: a page (its blocks run in order in one process),
-    a test module (its module fixtures are made once), or one test of a module in ``SPREAD``."""
+    a test module (its module fixtures are made once), or one test of a module in ``spread`` (the
+    paths of the modules marked ``spread``)."""
     path = nodeid.split("::", 1)[0]
-    if path.startswith("docs/") or Path(path).name not in SPREAD:
+    if path.startswith("docs/") or path not in spread:
         return path
     return nodeid
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unknown when it is not loaded
 def pytest_xdist_make_scheduler(config, log):
-    """``--dist loadscope`` with :func:`work_unit` as the scope, handed out in collection order.
+    """``--dist loadscope`` with :func:`work_unit` as the scope, handed out in collection order, for
+    every ``--dist`` mode that hands tests out (``load``, the default of ``-n``, ``loadfile``,
+    ``loadscope``, ``loadgroup``, ``worksteal``): under the others a page's blocks would land on
+    two workers, and a block that uses a name from the one above fails with NameError
+    (tests/test_page_as_one_unit.py). ``--dist each`` runs everything on every worker, as xdist does.
 
     (``--dist loadgroup`` would do with markers, but pytest-xdist 3.8 renames nodes in a way
     pytest 9 no longer sees.)
     """
-    if config.getvalue("dist") != "loadscope":
+    if config.getvalue("dist") in ("no", "each"):
         return None
     from xdist.scheduler import LoadScopeScheduling
 
     class PageScheduling(LoadScopeScheduling):
+        spread: set[str] | None = None  # read once, after every worker has collected
+
         def _split_scope(self, nodeid: str) -> str:
-            return work_unit(nodeid)
+            if self.spread is None:
+                file = run_dir(config) / SPREAD_FILE
+                self.spread = set(json.loads(file.read_text(encoding="utf-8"))) if file.exists() else set()
+            return work_unit(nodeid, self.spread)
 
     config.option.loadscopereorder = False  # the order below, not the number of tests per unit
     return PageScheduling(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
-    """The long units first, the tests that need the built site last (the long ones of those first):
-    the site builds in the background meanwhile (tests/conftest.py), so no core waits for it, and
-    no long unit is left for the end, when one core would wait for the other."""
+    """The tests marked ``long`` first, the tests that need the built site last (the long ones of
+    those first): the site builds in the background meanwhile (tests/conftest.py), so no core waits
+    for it, and no long unit is left for the end, when one core would wait for the other. Under
+    xdist, each worker also writes the modules marked ``spread`` for the controller (SPREAD_FILE)."""
+
+    if hasattr(config, "workerinput"):  # for the controller's PageScheduling
+        spread = sorted({item.nodeid.split("::", 1)[0] for item in items if item.get_closest_marker("spread")})
+        file = run_dir(config) / SPREAD_FILE
+        partial = file.with_name(f"{SPREAD_FILE}.{config.workerinput['workerid']}")
+        partial.write_text(json.dumps(spread), encoding="utf-8")
+        os.replace(partial, file)  # every worker writes the same list: whole files only
 
     def order(item):
-        path = item.nodeid.split("::", 1)[0]
+        long = item.get_closest_marker("long") is not None
         if "site" not in item.fixturenames:
-            return 0 if path in FIRST else 1
-        return 2 if path in FIRST_OF_THE_SITE_TESTS else 3
+            return 0 if long else 1
+        return 2 if long else 3
 
     items.sort(key=order)  # stable: a page's blocks keep their order
 

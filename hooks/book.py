@@ -1,11 +1,4 @@
-"""The book page of each language (docs/book.<lang>.md): every page of the nav on one page, in order.
-
-A thin adapter: the pages are collected as they are written and the book is put into its page
-once all of them are (the logic: nnref_docs.book; the PDF: nnref_docs.pdf, ``make book``).
-mkdocs-static-i18n builds each language as a build of its own, so each build has its own book.
-"""
-
-from __future__ import annotations
+"""The book page of each language: every nav page on one page (nnref_docs.book; PDF: nnref_docs.pdf)."""
 
 from pathlib import Path
 
@@ -14,7 +7,7 @@ from mkdocs.plugins import event_priority
 from nnref_docs.book import MARKER, Book, intro, outline
 from nnref_docs.pages import page_language
 
-_state: dict = {}
+_state: dict = {}  # per language build (mkdocs-static-i18n builds each language on its own)
 
 
 def on_pre_build(config) -> None:
@@ -34,8 +27,7 @@ def on_page_context(context, page, config, nav):
 
 @event_priority(-50)  # after the other hooks' on_post_page, whatever their order in mkdocs.yml
 def on_post_page(output: str, page, config) -> str:
-    lang = page_language(page.file.src_uri)
-    book = _state.setdefault("book", Book(lang, config.site_url or ""))
+    book = _state.setdefault("book", Book(page_language(page.file.src_uri), config.site_url or ""))
     if page.file.src_uri.startswith("book."):
         book.book_url, book.book_dest = page.url, Path(page.file.abs_dest_path)
     else:
@@ -44,6 +36,5 @@ def on_post_page(output: str, page, config) -> str:
 
 
 def on_post_build(config) -> None:
-    book, nav = _state.get("book"), _state.get("nav")
-    if book is not None and nav is not None:
-        book.finish(outline(nav.items, book))
+    if _state.get("book") is not None and _state.get("nav") is not None:
+        _state["book"].finish(outline(_state["nav"].items, _state["book"]))

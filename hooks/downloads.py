@@ -1,140 +1,23 @@
-"""Readers take the code with them: downloads beside each page, and notes on blocks that need others.
+"""Script and notebook downloads beside each page and lab (the logic: nnref_docs.downloads)."""
 
-- A page with python blocks offers its code as ``<name>.<lang>.py`` (a script that runs alone)
-  and ``<name>.<lang>.ipynb``, both made from the page's own blocks by
-  ``src/nnref_docs/export.py`` with the harness's parser: the code the tests ran, in the same
-  order, each page in a fresh process (``tests/test_downloads.py`` checks what differs).
-- A lab offers its notebook (``.ipynb``, converted from the jupytext source) and that source.
-- Above a block that reads names earlier blocks define, a note names them, with a button
-  (``docs/assets/javascripts/copy-upto.js``) that copies the page's script up to that block: from
-  its first cell (``data-nnref-from``, the seed cell: the header that speaks of the whole file stays
-  out) through the block's last line (``data-nnref-upto``).
-
-Files are written beside the built page; the buttons next to the page title come from
-``page.nnref_downloads`` (``overrides/partials/actions.html``): one mechanism for pages and labs.
-"""
-
-from __future__ import annotations
-
-import html
-import logging
-import os
 from pathlib import Path
 
-from nnref_docs.export import page_code
+from nnref_docs.downloads import lab_downloads, offer, page_downloads
 from nnref_docs.pages import page_language
-from nnref_docs.parse import ParseError, parse_page
-
-log = logging.getLogger("mkdocs.hooks.downloads")
-
-MAX_NAMES = 6
-TEXT = {
-    "ko": {
-        "script": "이 페이지의 코드를 파이썬 스크립트로 내려받기 (.py)",
-        "notebook": "이 페이지의 코드를 노트북으로 내려받기 (.ipynb)",
-        "lab_notebook": "노트북 내려받기 (.ipynb)",
-        "lab_script": "실습을 파이썬 스크립트로 내려받기 (.py)",
-        "uses": "앞 블록에서 만든 이름을 씁니다:",
-        "more": "외 {n}개",
-        "copy": "이 블록까지 코드 복사",
-        "copy_title": "페이지의 첫 블록부터 이 블록까지, 그대로 실행되는 코드를 복사합니다",
-        "copied": "복사했습니다",
-    },
-    "en": {
-        "script": "Download this page's code as a Python script (.py)",
-        "notebook": "Download this page's code as a notebook (.ipynb)",
-        "lab_notebook": "Download notebook (.ipynb)",
-        "lab_script": "Download the lab as a Python script (.py)",
-        "uses": "Uses names from earlier blocks:",
-        "more": "and {n} more",
-        "copy": "Copy the code up to here",
-        "copy_title": "Copies the page's code from its first block through this one, ready to run",
-        "copied": "Copied",
-    },
-}
-ICONS = {"script": "material/language-python", "notebook": "material/notebook-outline"}
-
-
-def download_stem(src_uri: str) -> str:
-    """``02-backprop/chain-rule.en.md`` -> ``02-backprop-chain-rule``; the home page -> ``home``."""
-    parts = src_uri.split("/")
-    parts[-1] = parts[-1].split(".")[0]
-    if parts[-1] == "index":
-        parts.pop()
-    return "-".join(parts) or "home"
-
-
-def _offer(page, name: str, content: str, kind: str, title: str) -> None:
-    """Write ``content`` beside the built page and put its button next to the page title."""
-    target = Path(os.path.dirname(page.file.abs_dest_path)) / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(content, encoding="utf-8")
-    downloads = getattr(page, "nnref_downloads", None) or []
-    downloads.append({"href": name, "kind": kind, "title": title, "icon": ICONS[kind]})
-    page.nnref_downloads = downloads
-
-
-def _note(cell, script_name: str, first_line: int, words: dict) -> str:
-    names = cell.uses if len(cell.uses) <= MAX_NAMES + 1 else cell.uses[:MAX_NAMES]
-    shown = ", ".join(f"<code>{html.escape(name)}</code>" for name in names)
-    if len(cell.uses) > MAX_NAMES + 1:
-        shown += " " + words["more"].format(n=len(cell.uses) - MAX_NAMES)
-    return (
-        f'<div class="nnref-uses" data-nnref-script="{html.escape(script_name)}" data-nnref-upto="{cell.end}" '
-        f'data-nnref-from="{first_line}" data-nnref-copied="{html.escape(words["copied"])}">'
-        f'<span class="nnref-uses__names">{words["uses"]} {shown}</span> '
-        f'<button type="button" class="nnref-uses__copy" title="{html.escape(words["copy_title"])}" hidden>'
-        f"{words['copy']}</button></div>"
-    )
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    src = page.file.src_uri
+    src, url = page.file.src_uri, (config.site_url or "").rstrip("/") + "/" + page.url
     if not src.endswith(".md"):
         return markdown
-    lang = page_language(src)
-    url = (config.site_url or "").rstrip("/") + "/" + page.url
-    # the code comes from the page's file (other hooks may have added lines to ``markdown``, and the
-    # script names page lines); the notes go into ``markdown``, above the same blocks
     source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
-    try:
-        code = page_code(source, source=f"docs/{src}", lang=lang, title=page.title, url=url)
-        blocks = parse_page(markdown)
-    except ParseError:  # the page's tests report it with its line; the build goes on
-        return markdown
-    if code is None:
-        return markdown
-    words = TEXT[lang]
-    stem = f"{download_stem(src)}.{lang}"
-    _offer(page, f"{stem}.py", code.script, "script", words["script"])
-    _offer(page, f"{stem}.ipynb", code.notebook(), "notebook", words["notebook"])
-    cells = code.block_cells()
-    if [b.source for b in blocks] != [c.block.source for c in cells]:
-        log.info("%s: another hook changed the code blocks; no notes above dependent blocks", src)
-        return markdown
-    # notes above the blocks that need earlier ones, inserted from the end so offsets stay valid
-    for cell, block in reversed(list(zip(cells, blocks, strict=True))):
-        if not cell.uses or block.kind == "hidden":
-            continue
-        fence_line = markdown[block.start :]
-        indent = fence_line[: len(fence_line) - len(fence_line.lstrip(" \t"))]
-        note = _note(cell, f"{stem}.py", code.cells[0].start, words)
-        markdown = markdown[: block.start] + f"\n{indent}{note}\n\n" + fence_line
+    markdown, downloads = page_downloads(markdown, source, src, page_language(src), page.title, url)
+    page.nnref_downloads = offer(Path(page.file.abs_dest_path).parent, downloads) or None
     return markdown
 
 
 def on_page_context(context, page, config, nav):
-    """A lab (a jupytext notebook page): its ``.ipynb`` and its source, ``.py``."""
-    from mkdocs_jupyter.plugin import NotebookFile
-
-    if not isinstance(page.file, NotebookFile):
-        return context
-    import jupytext
-
-    source = Path(page.file.abs_src_path)  # e.g. labs/02-backprop.ko.py
-    words = TEXT[page_language(page.file.src_uri)]
-    notebook = jupytext.read(source)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    _offer(page, source.stem + ".ipynb", jupytext.writes(notebook, fmt="ipynb"), "notebook", words["lab_notebook"])
-    _offer(page, source.name, source.read_text(encoding="utf-8"), "script", words["lab_script"])
+    if page.file.src_uri.endswith(".py"):  # a lab (mkdocs-jupyter's NotebookFile)
+        lab = Path(page.file.abs_src_path)
+        page.nnref_downloads = offer(Path(page.file.abs_dest_path).parent, lab_downloads(lab, page_language(lab)))
     return context

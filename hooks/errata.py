@@ -1,7 +1,5 @@
 """Build the errata page from the erratum boxes on the pages (the logic: nnref_docs.errata)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from nnref_docs.errata import MARKER, collect, render
@@ -11,6 +9,5 @@ from nnref_docs.pages import page_language
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if MARKER not in markdown:
         return markdown
-    lang = page_language(page.file.src_uri)
-    docs = Path(config.docs_dir)
+    lang, docs = page_language(page.file.src_uri), Path(config.docs_dir)
     return markdown.replace(MARKER, render(collect(docs, lang), lang, docs))

@@ -1,11 +1,5 @@
-"""Typeset every formula when the site is built (nnref_docs.math), so pages arrive with their math
-and nothing moves once they show. TeX that KaTeX refuses is a warning naming the page and the TeX,
-which fails the strict build. Registered after the hooks that read TeX and before search and the
-book, which see the typeset math inside its ``arithmatex`` wrapper. (Named ``katex``, not ``math``:
-MkDocs puts hooks/ on ``sys.path`` while it loads a hook, and ``math`` would shadow the stdlib.)
-"""
-
-from __future__ import annotations
+"""Math typeset at build time (nnref_docs.math); refused TeX is a warning. Not named ``math``: it
+would shadow the stdlib, as MkDocs puts hooks/ on ``sys.path`` while it loads a hook."""
 
 import logging
 from pathlib import Path
@@ -14,11 +8,6 @@ from nnref_docs.math import Katex, typeset_arithmatex, typeset_markdown_cells, t
 
 log = logging.getLogger("mkdocs.hooks.katex")
 _katex: Katex | None = None
-
-
-def _report(page, errors) -> None:
-    for error in errors:
-        log.warning("%s: %s", page.file.src_uri, error)
 
 
 def on_config(config):
@@ -31,15 +20,18 @@ def on_page_content(html: str, page, config, files) -> str:
     html = typeset_arithmatex(html, _katex, errors)
     if page.file.src_uri.endswith(".py"):  # a lab: its Markdown cells keep $..$
         html = typeset_markdown_cells(html, _katex, errors)
-    _report(page, errors)
-    return html
+    return _report(page, errors, html)
 
 
 def on_post_page(output: str, page, config) -> str:
     errors: list = []
-    output = typeset_toc(output, _katex, errors, dollars=page.file.src_uri.endswith(".py"))
-    _report(page, errors)
-    return output
+    return _report(page, errors, typeset_toc(output, _katex, errors, dollars=page.file.src_uri.endswith(".py")))
+
+
+def _report(page, errors, html: str) -> str:
+    for error in errors:
+        log.warning("%s: %s", page.file.src_uri, error)
+    return html
 
 
 def on_post_build(config) -> None:

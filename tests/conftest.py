@@ -171,3 +171,78 @@ def browser():
         browser = launch_chromium(p, executable)
         yield browser
         browser.close()
+
+
+# ---- how close nnref's NumPy code comes to torch ------------------------------------------------
+#
+# The tests of nnref.scratch compare each result with torch's under a tolerance, through the
+# ``close`` fixture: a result outside the tolerance fails the test that produced it, and a result
+# inside is recorded. The worst recorded error of each check travels with the test's report (so
+# xdist workers hand theirs to the controller) and is printed at the end of the run.
+
+WORST_ERRORS: dict[tuple[str, str, str], float] = {}  # (test file, check, dtype) -> worst |ours - torch|
+FLOAT64 = dict(rtol=1e-10, atol=1e-12)
+
+
+class Closeness:
+    """``close(name, ours, theirs, dtype=None, rtol=..., atol=...)`` asserts that ``ours`` (a NumPy
+    array or number) matches ``theirs`` (a torch tensor or an array) within ``rtol``/``atol``
+    (default: float64's ``1e-10``/``1e-12``), and, when ``dtype`` is given, that ``ours`` has that
+    NumPy dtype; then records ``max |ours - theirs|`` (equal infinities count as 0) under ``name``
+    and the dtype's name."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[str, str, float]] = []  # recorded by the running test, not yet reported
+
+    def __call__(self, name, ours, theirs, dtype=None, **tolerance) -> None:
+        import numpy as np
+
+        if hasattr(theirs, "detach"):
+            theirs = theirs.detach().cpu().numpy()
+        ours, theirs = np.asarray(ours), np.asarray(theirs)
+        if dtype is not None:
+            assert ours.dtype == np.dtype(dtype), f"{name}: {ours.dtype} != {np.dtype(dtype)}"
+        np.testing.assert_allclose(ours, theirs, **(tolerance or FLOAT64), err_msg=name)
+        if ours.size:
+            a, b = np.broadcast_arrays(ours.astype(np.float64), theirs.astype(np.float64))
+            with np.errstate(invalid="ignore"):  # inf - inf: equal infinities are no error
+                difference = np.where(a == b, 0.0, np.abs(a - b))
+            self.pending.append((name, np.dtype(dtype or ours.dtype).name, float(np.max(difference))))
+
+
+@pytest.fixture(scope="session")
+def close(request) -> Closeness:
+    """The one :class:`Closeness` of this process (session-wide, so hypothesis tests may use it)."""
+    checker = Closeness()
+    request.config.stash[CLOSENESS] = checker
+    return checker
+
+
+CLOSENESS = pytest.StashKey[Closeness]()
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Hand what the test recorded to its report (the teardown report carries user_properties)."""
+    checker = item.config.stash.get(CLOSENESS, None)
+    if checker is not None and checker.pending:
+        item.user_properties.append(("worst_error", [list(entry) for entry in checker.pending]))
+        checker.pending.clear()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Keep, per test file, check and dtype, the worst error any test recorded (in the process
+    that reports: the only one, or xdist's controller)."""
+    file = report.nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+    for key, entries in report.user_properties:
+        if key == "worst_error":
+            for name, dtype, error in entries:
+                WORST_ERRORS[file, name, dtype] = max(WORST_ERRORS.get((file, name, dtype), 0.0), error)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the worst error of every check that the ``close`` fixture recorded in this run."""
+    if not WORST_ERRORS:
+        return
+    terminalreporter.section("worst |ours - torch| per check, within its tolerance")
+    for (file, name, dtype), error in sorted(WORST_ERRORS.items()):
+        terminalreporter.write_line(f"{file:28s} {name:34s} {dtype:8s} {error:.1e}")

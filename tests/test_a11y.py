@@ -30,7 +30,7 @@ from nnref_docs.fences import Fence, Text, scan
 from nnref_docs.parse import parse_page
 from nnref_docs.paths import DOCS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.spread, pytest.mark.long]
 
 AXE = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 BLOCKING = ("serious", "critical")

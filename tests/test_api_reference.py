@@ -7,20 +7,17 @@ import importlib
 import inspect
 import logging
 import re
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import griffe
 import pytest
 
+from nnref_docs import apiref
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 MODULES = ("autograd", "scratch", "models", "data", "train")
-sys.path.insert(0, str(ROOT / "hooks"))
-import api_reference  # noqa: E402  (hooks/api_reference.py, the hook under test)
-
-sys.path.remove(str(ROOT / "hooks"))
 
 
 def public_names(module: str) -> list[str]:
@@ -143,7 +140,7 @@ def test_the_reference_is_in_the_nav_of_both_languages(site):
 
 # ---- scratch ops and the torch functions they mirror --------------------------------------------
 
-MIRRORS = api_reference.load_mirrors(DOCS / "reference" / "torch-mirrors.yml")
+MIRRORS = apiref.load_mirrors(DOCS / "reference" / "torch-mirrors.yml")
 TORCH_NAME = re.compile(r"\btorch(?:\.[A-Za-z_]\w*)+")
 
 
@@ -197,23 +194,20 @@ def test_the_mirror_table_has_a_column_of_what_is_not_supported():
         },
         {"nnref": ["c"], "torch": None},
     ]
-    assert api_reference.mirrors_table(rows, "en").splitlines() == [
+    assert apiref.mirrors_table(rows, "en").splitlines() == [
         "| nnref.scratch | PyTorch counterpart | Not supported |",
         "| --- | --- | --- |",
         "| [`a`][nnref.scratch.a], [`a_backward`][nnref.scratch.a_backward] | `torch.a` | `x=True` |",
         "| [`b`][nnref.scratch.b] | `torch.b` | `p=<array>`, `y` |",
         "| [`c`][nnref.scratch.c] | — |  |",
     ]
-    assert (
-        api_reference.mirrors_table(rows, "ko").splitlines()[0]
-        == "| nnref.scratch | 대응하는 PyTorch | 지원하지 않음 |"
-    )
+    assert apiref.mirrors_table(rows, "ko").splitlines()[0] == "| nnref.scratch | 대응하는 PyTorch | 지원하지 않음 |"
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_the_scratch_page_shows_the_mirror_table(site, lang):
     page = reference_page(site, "scratch", lang).read_text(encoding="utf-8")
-    assert f"<th>{api_reference.MIRRORS_HEAD[lang][2]}</th>" in page, f"{lang}: the table has no unsupported column"
+    assert f"<th>{apiref.MIRRORS_HEAD[lang][2]}</th>" in page, f"{lang}: the table has no unsupported column"
     for row in MIRRORS:
         for name in row["nnref"]:
             assert f'href="#nnref.scratch.{name}"' in page, f"{lang}: the table does not link {name}"
@@ -234,7 +228,7 @@ TARGETS = {
 
 
 def test_inline_code_naming_an_entry_becomes_a_link():
-    link = api_reference.link_inline_code
+    link = apiref.link_inline_code
     assert link("Call `nnref.train.fit`.\n", TARGETS) == "Call [`nnref.train.fit`][nnref.train.fit].\n"
     assert (
         link("같은 루프를 묶은 `nnref.train.fit`과\n", TARGETS)
@@ -256,14 +250,23 @@ def test_inline_code_naming_an_entry_becomes_a_link():
     assert link(unchanged, TARGETS) == unchanged
 
 
+def test_fences_written_as_inline_code_do_not_hide_the_text_after_them():
+    """The page's one fence scanner (nnref_docs.fences): ```` ```python ```` in a sentence is code, not a
+    fence, so the text after it is still linked (a scanner of its own once took it for a fence)."""
+    text = "```` ```python ```` blocks run in order.\nCall `nnref.train.fit`.\n````markdown\n`nnref.train.fit`\n````\n"
+    assert apiref.link_inline_code(text, TARGETS) == text.replace(
+        "Call `nnref.train.fit`.", "Call [`nnref.train.fit`][nnref.train.fit]."
+    )
+
+
 def test_inline_code_naming_nothing_is_a_warning(caplog):
     with caplog.at_level(logging.WARNING):
-        assert api_reference.link_inline_code("`nnref.train.fitt`\n", TARGETS, "x.md") == "`nnref.train.fitt`\n"
+        assert apiref.link_inline_code("`nnref.train.fitt`\n", TARGETS, "x.md") == "`nnref.train.fitt`\n"
     assert "x.md: inline code `nnref.train.fitt` names nothing in nnref" in caplog.text
 
 
 def test_documented_paths_cover_the_public_names():
-    targets = api_reference.documented()
+    targets = apiref.documented()
     for module in MODULES:
         for name in public_names(module):
             assert targets.get(f"nnref.{module}.{name}") == f"nnref.{module}.{name}"
@@ -295,3 +298,44 @@ def test_a_broken_cross_reference_fails_the_strict_build(broken_build):
     assert "Could not find cross-reference target 'nnref.autograd.NoSuchThing'" in log, log[-3000:]
     assert "inline code `nnref.autograd.Valu` names nothing in nnref" in log, log[-3000:]
     assert "target 'nnref.autograd.Value'" not in log, "a valid reference was reported"
+
+
+# ---- the griffe extension and the per-language autorefs maps --------------------------------------
+
+
+def test_the_extension_mkdocs_yml_names_turns_sphinx_roles_into_links():
+    """mkdocs.yml loads the extension by its module path; loaded so, it rewrites nnref's docstrings."""
+    name = re.search(r"\n[ \t]+extensions:\s*\n\s*- (\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"))[1]
+    assert name == "nnref_docs.apiref:SphinxRoles"
+    pkg = griffe.load(
+        "nnref", search_paths=[str(apiref.SRC)], resolve_aliases=False, extensions=griffe.load_extensions(name)
+    )
+    doc = pkg["train.loop.load_checkpoint"].docstring.value
+    assert "[`save_checkpoint`][nnref.train.save_checkpoint]" in doc, doc
+    assert ":func:" not in doc
+
+
+def test_each_language_build_starts_with_empty_autorefs_maps():
+    """What the Korean build registered is gone before the English build (hooks/api_reference.py)."""
+    from mkdocs_autorefs import AutorefsPlugin
+
+    plugin = AutorefsPlugin()
+    plugin.register_anchor(type("Page", (), {"url": "reference/train/"})(), "nnref.train.fit")
+    plugin.register_url("elsewhere", "https://example.org/#x")
+    assert plugin.get_item_url("nnref.train.fit")[0] == "reference/train/#nnref.train.fit"
+    apiref.reset_autorefs(plugin)
+    for identifier in ("nnref.train.fit", "elsewhere"):
+        with pytest.raises(KeyError):
+            plugin.get_item_url(identifier)
+
+
+def test_signature_ids_are_dropped_and_nothing_else():
+    signature = (
+        '<div class="language-python doc-signature highlight"><pre><span></span><code>'
+        '<span id="__span-0-1"><a id="__codelineno-0-1" name="__codelineno-0-1" href="#__codelineno-0-1"></a>'
+        "fit(model)</span></code></pre></div>"
+    )
+    other = '<div class="language-python highlight"><span id="__span-0-1">x</span></div>'
+    out = apiref.drop_signature_ids(signature + other)
+    assert "__span-0-1" not in out.replace(other, "") and "__codelineno" not in out
+    assert out.endswith(other) and "fit(model)" in out

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from nnref.autograd import MLP, Dual, Value, forward_gradient, jvp, to_mermaid, topological_order
 
+pytestmark = [pytest.mark.spread, pytest.mark.long]  # many tests, each independent of the others
 tensor = partial(torch.tensor, dtype=torch.float64)  # float64 without touching global defaults
 
 

@@ -13,11 +13,11 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
+from nnref_docs.paths import ROOT
 from nnref_docs.sitebuild import base_path
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.spread]
 
-ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
 KOREAN_FONTS = ("nanum", "noto sans cjk", "noto sans kr", "apple sd gothic", "malgun")
 

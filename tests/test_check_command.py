@@ -85,10 +85,22 @@ def test_a_missing_language(project):
 
 
 def test_code_that_differs_between_languages(project):
+    """At the first differing line of the block (not its fence), both lines shown as written."""
     edit(project, "en", "x.sum()", "x.mean()")
-    [found] = findings(project)
-    assert found.startswith("docs/03-pytorch/new.en.md:5: the code differs from new.ko.md line 5")
-    assert "ko: 'print ( \"…\" , x . sum ( ) )' / en: 'print ( \"…\" , x . mean ( ) )'" in found
+    assert findings(project) == [
+        "docs/03-pytorch/new.en.md:9: the code differs from new.ko.md:9 (beyond comments and strings):\n"
+        '  ko: print("합:", x.sum())\n'
+        '  en: print("sum:", x.mean())'
+    ]
+
+
+def test_a_line_only_one_language_has(project):
+    edit(project, "en", "x = np.array", "y = 2\nx = np.array")
+    assert findings(project) == [
+        "docs/03-pytorch/new.en.md:8: the code differs from new.ko.md:8 (beyond comments and strings):\n"
+        "  ko: x = np.array([1.0, 2.0, 3.0])\n"
+        "  en: y = 2"
+    ]
 
 
 def test_an_avoided_glossary_spelling(project):
@@ -110,7 +122,52 @@ def test_a_broken_link_and_a_missing_anchor(project):
 def test_a_page_missing_from_the_nav(project):
     mkdocs = project[1]
     mkdocs.write_text(mkdocs.read_text().replace("      - 03-pytorch/new.md\n", ""))
-    assert findings(project) == ["mkdocs.yml:1: nav: 03-pytorch/new.md is not in the nav (add it under its chapter)"]
+    assert findings(project) == [
+        "mkdocs.yml:4: nav: 03-pytorch/new.md is not in the nav (add it to its chapter's section, after optimizers.md)"
+    ]
+
+
+def test_a_page_of_a_chapter_missing_from_the_nav_points_at_the_nav(project):
+    mkdocs = project[1]
+    mkdocs.write_text(
+        mkdocs.read_text().replace("      - 03-pytorch/new.md\n", "").replace("03-pytorch/opt", "04-cnn/x")
+    )
+    assert findings(project) == ["mkdocs.yml:2: nav: 03-pytorch/new.md is not in the nav (add it under its chapter)"]
+
+
+def test_a_missing_image_is_named_as_written(project):
+    for lang in ("ko", "en"):
+        edit(project, lang, "```python", "![plot](new-plot.svg)\n\n```python")
+    assert findings(project) == [
+        f"docs/03-pytorch/new.{lang}.md:5: new-plot.svg: no file 03-pytorch/new-plot.svg" for lang in ("ko", "en")
+    ]
+
+
+FIGURE = 'import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.set_title("TITLE")\nax.plot([0, 1], [0, 1])\nfig.savefig("new-line.svg")\n'
+
+
+def figure_findings(project, ko_title: str, en_title: str) -> list[str]:
+    for lang, title in (("ko", ko_title), ("en", en_title)):
+        edit(project, lang, "import numpy as np\n", FIGURE.replace("TITLE", title) + "import numpy as np\n")
+    return [f for f in findings(project, run=True) if ".svg" in f]
+
+
+@pytest.mark.slow
+def test_a_figure_finding_is_at_its_savefig_line_and_says_what_fixes_it(project):
+    assert figure_findings(project, "x", "x") == [
+        f"docs/03-pytorch/new.{lang}.md:10: new-line.svg is made by the page but missing beside the page "
+        f"(if the change is meant, run `make figures PAGE=docs/03-pytorch/new.{lang}.md`, look at the figure and "
+        "commit it)"
+        for lang in ("ko", "en")
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:Glyph")  # Matplotlib's default font has no Hangul: the mistake shown
+def test_a_figure_labelled_in_two_languages_is_not_fixed_by_make_figures(project):
+    found = figure_findings(project, "손실", "loss")
+    assert len(found) == 2 and found[0].startswith("docs/03-pytorch/new.ko.md:10: new-line.svg is made"), found
+    assert all("('손실' / 'loss')" in f and "`make figures` cannot fix that" in f for f in found), found
 
 
 def test_a_skip_without_reason_is_a_parse_error(project):
@@ -123,7 +180,7 @@ def test_a_wrong_digit_and_a_raising_block_when_the_code_runs(project, capsys):
     edit(project, "ko", "합: 6.0", "합: 7.0")
     edit(project, "en", 'print("sum:", x.sum())', 'print("sum:", x.sum())\nx.reshape(2, 2)')
     found = findings(project, run=True)
-    assert found[0].startswith("docs/03-pytorch/new.en.md:5: the code differs")  # parity sees the extra line
+    assert found[0].startswith("docs/03-pytorch/new.en.md:10: the code differs")  # parity sees the extra line
     assert any(
         f.startswith("docs/03-pytorch/new.ko.md:5: what the code printed differs from the text block at line 12\n")
         and "-합: 7.0\n+합: 6.0" in f

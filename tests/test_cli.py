@@ -119,9 +119,3 @@ def test_tasks_lists_every_task(capsys):
     assert main(["tasks"]) == 0
     names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
     assert names == ["xor", "digits", "sine", "vla"]
-
-
-def test_import_nnref_and_cli_do_not_import_torch():
-    code = "import sys, nnref, nnref.cli; assert 'torch' not in sys.modules, 'torch imported'"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr

@@ -11,8 +11,8 @@ import pytest
 
 from nnref.cli import main
 from nnref_docs.compare import lines_match
+from nnref_docs.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "docs" / "06-training" / f"cli.{lang}.md" for lang in ("ko", "en")]
 CONSOLE = re.compile(r"^```console\n(.*?)^```$", re.S | re.M)
 SECONDS = re.compile(r"\(\d+(\.\d+)? s\)")

@@ -1,8 +1,5 @@
 """Tests of nnref.data.toy2d and nnref.data.split (NumPy only)."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -75,22 +72,6 @@ def test_bad_arguments():
         circles(factor=1.5)
     with pytest.raises(ValueError, match="num_classes"):
         spirals(num_classes=1)
-
-
-def test_modules_are_torch_free():
-    # load the two files on their own (not through nnref.data, which may import torch elsewhere)
-    import nnref.data.split as split_mod
-    import nnref.data.toy2d as toy_mod
-
-    files = [("toy2d", toy_mod.__file__), ("split", split_mod.__file__)]
-    code = (
-        "import importlib.util, sys\n"
-        f"for name, path in {files!r}:\n"
-        "    spec = importlib.util.spec_from_file_location(name, path)\n"
-        "    spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
-        "assert 'torch' not in sys.modules\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_split_sizes_examples():

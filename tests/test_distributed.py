@@ -20,6 +20,9 @@ from torch import nn
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 from nnref.train import cleanup_distributed, distributed_loader, fit, wrap_ddp
+from nnref_docs.paths import DOCS
+
+pytestmark = [pytest.mark.spread, pytest.mark.long]  # each test starts its own processes
 
 N, GLOBAL_BATCH, EPOCHS, SEED = 64, 16, 3, 0
 
@@ -135,6 +138,6 @@ def test_torchrun_cli_end_to_end(tmp_path):
     # the result line the distributed page shows, its timing aside
     seconds = re.compile(r"\(\d+(\.\d+)? s,")
     for lang in ("ko", "en"):
-        page = (Path(__file__).resolve().parents[1] / "docs" / "06-training" / f"distributed.{lang}.md").read_text()
+        page = (DOCS / "06-training" / f"distributed.{lang}.md").read_text()
         shown = re.search(r"^```console\n(digits:.*)$", page, re.M).group(1)
         assert seconds.sub("(… s,", shown) == seconds.sub("(… s,", lines[0]), (shown, lines[0])

@@ -18,10 +18,8 @@ from nnref_docs.pages import (
     page_pairs,
     parity_problems,
 )
-from nnref_docs.paths import MKDOCS_YML
+from nnref_docs.paths import DOCS, MKDOCS_YML, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
 PAIRS = page_pairs(DOCS)
 LAB_PAIRS = page_pairs(DOCS, ext="py")
 

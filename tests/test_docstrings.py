@@ -10,6 +10,10 @@
    arguments, with the same defaults; every ``name_backward`` of a ``name_forward`` takes
    ``(grad_output, cache)``, the cache and the gradients being dicts keyed by the forward's
    parameter names.
+3. Claims about behaviour that no signature shows (which functions have no backward, the shapes
+   that come out with ``batch_first``, a rounding, what a mask tests, what a seed fixes, what an
+   evaluator raises): each is a fragment of a docstring paired with a check that runs the code, so
+   the test fails when the code or the wording changes.
 """
 
 from __future__ import annotations
@@ -18,14 +22,16 @@ import ast
 import importlib
 import inspect
 import re
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import nnref.scratch as scratch
+from nnref_docs.paths import ROOT
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = ROOT / "src"
 SPAN = re.compile(r"``([^`]+)``")
 CALL = re.compile(r"^\s*([A-Za-z_]\w*)\(([^()]*)\)(?:\s*->.*)?\s*$")
 IDENTIFIER = re.compile(r"^\*{0,2}[A-Za-z_]\w*$")
@@ -260,3 +266,184 @@ def test_cache_pairs_share_one_convention(name):
     assert isinstance(grads, dict)
     for key, value in args.items():
         assert grads[key].shape == value.shape, f"{name}_backward: gradient of {key}"
+
+
+# ---- 3. claims about behaviour, checked by running the code -------------------------------------
+#
+# A docstring's claim about what the code does (which functions have no backward, what shape comes
+# out, what a mask tests, what a seed fixes) is a line of text the signature check above cannot
+# read. Each claim below names the docstring, a fragment of it that states the claim, and a check
+# that runs the code; the test fails when the code stops doing what the fragment says, and when the
+# fragment is reworded (then reread the claim and update the check with it).
+
+
+def no_backward_named_in_the_package_docstring():
+    """Every public function of nnref.scratch without a backward (and not a forward of the cache
+    convention) is named in the package docstring's paragraph about them, and nothing else is."""
+    doc = scratch.__doc__
+    paragraph = doc[doc.index("Some public functions have no backward") :].split("\n\n")[0]
+    named = set(SPAN.findall(paragraph))
+    public = set(scratch.__all__)
+    without = {n for n in public if not n.endswith(("_backward", "_forward")) and f"{n}_backward" not in public}
+    assert named == without, f"named but have a backward: {named - without}; not named: {without - named}"
+
+
+def rnn_output_shapes():
+    """rnn, lstm and gru give (T, B, D*H), (B, T, D*H) with batch_first, (T, D*H) unbatched; the
+    states are (L*D, B, H) in every batched layout."""
+    import torch
+
+    from nnref.scratch import gru, lstm, rnn
+
+    T, B, I, H = 5, 3, 2, 4  # noqa: E741 - the shapes of torch.nn.RNN
+    modules = {rnn: torch.nn.RNN, lstm: torch.nn.LSTM, gru: torch.nn.GRU}
+    for function, module in modules.items():
+        net = module(I, H, num_layers=2, bidirectional=True)
+        state = {k: v.detach().numpy() for k, v in net.state_dict().items()}
+        for batch_first, shape, want in [(False, (T, B, I), (T, B, 2 * H)), (True, (B, T, I), (B, T, 2 * H))]:
+            out, h_n = function(np.zeros(shape, np.float32), None, state, 2, True, batch_first)
+            h_n = h_n[0] if isinstance(h_n, tuple) else h_n
+            assert (out.shape, h_n.shape) == (want, (4, B, H)), (function.__name__, batch_first)
+        out, h_n = function(np.zeros((T, I), np.float32), None, state, 2, True)
+        h_n = h_n[0] if isinstance(h_n, tuple) else h_n
+        assert (out.shape, h_n.shape) == ((T, 2 * H), (4, H)), function.__name__
+
+
+def residual_block_rounds_up():
+    """A strided ResidualBlock maps H to ceil(H / stride), both branches alike."""
+    import torch
+
+    from nnref.models.blocks import ResidualBlock
+
+    for stride, (h, w) in [(2, (7, 5)), (3, (8, 9)), (1, (5, 6))]:
+        out = ResidualBlock(3, 4, stride)(torch.zeros(1, 3, h, w))
+        assert tuple(out.shape) == (1, 4, -(-h // stride), -(-w // stride))
+
+
+def success_mask_tests_greater_than_zero():
+    """The gripper condition is (pred > 0) == (target > 0): 0 goes with the negatives."""
+    from nnref.data.vla import success_mask
+
+    target = np.zeros((3, 7))
+    target[:, 6] = [-1.0, 0.0, 1.0]
+    pred = target.copy()
+    pred[:, 6] = [0.0, -1.0, 0.0]  # sign() would differ in every row; "> 0" agrees in the first two
+    assert success_mask(pred, target).tolist() == [True, True, False]
+
+
+def vgg_walk_has_no_flatten_step():
+    """shape_walk shows a Flatten step in every Sequential CNN of the module and none in VGG."""
+    from nnref.models import cnn
+
+    sequential = [cnn.SmallCNN(), cnn.MiniAlexNet(), cnn.CifarCNN(), cnn.DigitsCNN()]
+    for model in sequential:
+        assert any(isinstance(m, torch_flatten()) for m in model.children()), type(model).__name__
+    vgg = cnn.VGG([8, "M"], num_classes=3, hidden=16)
+    kinds = [kind for _, kind, _ in cnn.shape_walk(vgg, (1, 3, 32, 32))]
+    assert "Flatten" not in kinds and kinds[kinds.index("AdaptiveAvgPool2d") + 1] == "Linear"
+
+
+def torch_flatten():
+    import torch
+
+    return torch.nn.Flatten
+
+
+def fit_seed_leaves_own_generators_alone():
+    """fit(seed=...) fixes the shuffle of a loader without a generator, not of one with its own."""
+    import torch
+    from torch.utils.data import DataLoader
+
+    from nnref.train.loop import fit
+
+    def first_batch_after_fit(loader):
+        model = torch.nn.Linear(1, 1)
+        batches = []
+
+        def loss_fn(output, target):
+            batches.append(target.flatten().tolist())
+            return ((output - target) ** 2).mean()
+
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.0)
+        fit(model, loader, loader, loss_fn, optimizer, epochs=1, progress=False, seed=0)
+        return batches[0]
+
+    data = [(torch.zeros(1), torch.tensor([float(i)])) for i in range(32)]
+    plain = DataLoader(data, batch_size=32, shuffle=True)
+    torch.manual_seed(1)
+    first = first_batch_after_fit(plain)
+    torch.manual_seed(2)
+    assert first_batch_after_fit(plain) == first, "the seed fixes a loader that draws from torch's RNG"
+    own = DataLoader(data, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0))
+    assert first_batch_after_fit(own) != first_batch_after_fit(own), "its own generator moves on"
+
+
+def mlp2_recomputes_the_sigmoids():
+    """mlp2's cache holds z1, a1, z2 and no a2: the sigmoids' backwards recompute from z."""
+    args = cache_pair_inputs()["mlp2"]
+    _, cache = scratch.mlp2_forward(**args)
+    assert set(cache) - set(args) == {"z1", "a1", "z2"}
+
+
+def evaluator_skips_by_raising():
+    """PageRun.run_block raises unittest.SkipTest for a skipped block and returns None or a message
+    otherwise."""
+    import unittest
+
+    from nnref_docs.parse import parse_page
+    from nnref_docs.run import PageRun
+
+    text = (
+        '# x\n\n<!-- skip: next "needs a GPU" -->\n```python\nprint(1)\n```\n\n'
+        "```python\nprint(2)\n```\n\n```text\n2\n```\n\n```python\n1 / 0\n```\n"
+    )
+    skipped, good, bad = parse_page(text)
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "x.md"
+        page.write_text(text, encoding="utf-8")
+        run, namespace = PageRun(page, Path(folder)), {}
+        run.setup(namespace)
+        try:
+            with pytest.raises(unittest.SkipTest, match="needs a GPU"):
+                run.run_block(skipped)
+            assert run.run_block(good) is None
+            assert "ZeroDivisionError" in run.run_block(bad)
+        finally:
+            run.teardown(namespace)
+
+
+CLAIMS = [
+    ("nnref.scratch", "Some public functions have no backward here", no_backward_named_in_the_package_docstring),
+    ("nnref.scratch", "every backward but the two cache pairs'", no_backward_named_in_the_package_docstring),
+    ("nnref.scratch.recurrent.rnn", "``(B, T, D*H)`` if batch_first", rnn_output_shapes),
+    ("nnref.scratch.recurrent.lstm", "``(B, T, D*H)`` if batch_first", rnn_output_shapes),
+    ("nnref.models.blocks.ResidualBlock", "ceil(H / stride)", residual_block_rounds_up),
+    ("nnref.data.vla.success_mask", "``(pred[:, 6] > 0) == (target[:, 6] > 0)``", success_mask_tests_greater_than_zero),
+    ("nnref.models.cnn", "flattens with ``torch.flatten`` inside ``forward``", vgg_walk_has_no_flatten_step),
+    ("nnref.train.loop.fit", "a loader with its own generator", fit_seed_leaves_own_generators_alone),
+    ("nnref.scratch.mlp2", "``a2`` is not stored", mlp2_recomputes_the_sigmoids),
+    ("nnref.scratch.mlp2.mlp2_backward", "recomputed from the cached ``z``", mlp2_recomputes_the_sigmoids),
+    ("nnref_docs.run", "raises\n``unittest.SkipTest``", evaluator_skips_by_raising),
+]
+
+
+def find(dotted: str):
+    """The module, or the attribute of a module, that ``dotted`` names."""
+    module, _, rest = dotted, "", ""
+    while True:
+        try:
+            obj = importlib.import_module(module)
+            break
+        except ModuleNotFoundError:
+            module, _, last = module.rpartition(".")
+            rest = f"{last}.{rest}" if rest else last
+    for part in rest.split(".") if rest else []:
+        obj = getattr(obj, part)
+    return obj
+
+
+@pytest.mark.parametrize(("owner", "fragment", "check"), CLAIMS, ids=[f"{c[0]}:{c[2].__name__}" for c in CLAIMS])
+def test_docstring_claims_hold(owner, fragment, check):
+    doc = find(owner).__doc__ or ""
+    assert " ".join(fragment.split()) in " ".join(doc.split()), f"{owner}'s docstring no longer says {fragment!r}"
+    check()

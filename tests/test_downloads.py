@@ -1,6 +1,6 @@
 """The code a reader takes from a page runs alone and prints what the page shows.
 
-Every page with python blocks is offered as a script and a notebook (``hooks/downloads.py``, made
+Every page with python blocks is offered as a script and a notebook (``nnref_docs.downloads``, made
 by ``nnref_docs.export`` from the blocks the parser finds). The docs run already proves most of it:
 each page runs in a fresh process of its own (``nnref_docs.isolate``: ``python -I``, an empty
 working directory, nothing left over from another page), block after block in one namespace, after
@@ -39,6 +39,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from nnref_docs import downloads
 from nnref_docs.compare import NoiseTolerantChecker, check_output
 from nnref_docs.export import (
     INSTALL_COMMAND,
@@ -555,6 +556,47 @@ def test_notebook_cells_show_no_value_the_page_does_not_print():
     assert cells[1].source == "import torch\ntorch.manual_seed(0);"
     assert cells[2].source == "print(torch.rand(1).shape)"
     assert "torch.manual_seed(0)\n" in code.script  # the script, which shows no value, keeps the code as it is
+
+
+# what the downloads hook adds (nnref_docs.downloads) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("src_uri", "stem"),
+    [
+        ("02-backprop/chain-rule.en.md", "02-backprop-chain-rule"),
+        ("index.ko.md", "home"),
+        ("06-training/index.en.md", "06-training"),
+    ],
+)
+def test_download_stem(src_uri, stem):
+    assert downloads.download_stem(src_uri) == stem
+
+
+def test_a_note_goes_above_each_block_that_uses_an_earlier_one_and_the_files_are_offered(tmp_path):
+    page = "# T\n\n```python\nx = 1\n```\n\n!!! note\n    ```python\n    print(x + 1)\n    ```\n\n    ```text\n    2\n    ```\n"
+    markdown, offered = downloads.page_downloads(page, page, "a/b.en.md", "en", "T", "https://x.org/a/b/")
+    code = page_code(page, source="docs/a/b.en.md", lang="en", title="T", url="https://x.org/a/b/")
+    upto, first = code.block_cells()[1].end, code.cells[0].start
+    note = markdown.split("\n")[markdown.split("\n").index("!!! note") + 2]
+    assert note.startswith(f'    <div class="nnref-uses" data-nnref-script="a-b.en.py" data-nnref-upto="{upto}" ')
+    assert f'data-nnref-from="{first}"' in note and "<code>x</code>" in note
+    assert markdown.replace(f"\n{note}\n\n", "", 1) == page, "the note is the only change"
+    assert [(d.name, d.kind) for d in offered] == [("a-b.en.py", "script"), ("a-b.en.ipynb", "notebook")]
+    buttons = downloads.offer(tmp_path / "a" / "b", offered)
+    assert (tmp_path / "a" / "b" / "a-b.en.py").read_text(encoding="utf-8") == code.script
+    assert buttons[0] == {
+        "href": "a-b.en.py",
+        "kind": "script",
+        "title": downloads.TEXT["en"]["script"],
+        "icon": downloads.ICONS["script"],
+    }
+
+
+def test_a_page_without_code_or_that_does_not_parse_is_left_alone(tmp_path):
+    for page in ("# T\n\nNo code.\n", "# T\n\n```python\nx = 1\n"):
+        assert downloads.page_downloads(page, page, "a.en.md", "en", "T", "u") == (page, [])
+    assert downloads.offer(tmp_path / "none", []) == [] and not (tmp_path / "none").exists()
 
 
 # the built site --------------------------------------------------------------------------------

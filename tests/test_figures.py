@@ -1,14 +1,11 @@
-"""SVG figures carry their size in the HTML (hooks/figures.py): no layout shift when they load."""
+"""SVG figures carry their size in the HTML (nnref_docs.figures, run by hooks/figures.py): no layout
+shift when they load."""
 
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "hooks"))
-import figures  # noqa: E402
+from nnref_docs import figures
 
 
 @pytest.mark.parametrize(
@@ -29,13 +26,12 @@ def test_local_svg_images_get_width_and_height(tmp_path):
     (tmp_path / "04-cnn").mkdir()
     (tmp_path / "04-cnn" / "edges.svg").write_text('<svg width="720pt" height="201.6pt">', encoding="utf-8")
     svg = SimpleNamespace(dest_uri="04-cnn/edges.svg", abs_src_path=str(tmp_path / "04-cnn" / "edges.svg"))
-    page = SimpleNamespace(file=SimpleNamespace(url="en/04-cnn/kernels/"))
     html = (
         '<p><img alt="edges" src="../../../04-cnn/edges.svg" /></p>'
         '<img alt="sized" src="../x.svg" width="10" />'
         '<img alt="remote" src="https://example.org/a.svg" />'
     )
-    out = figures.on_page_content(html, page, SimpleNamespace(docs_dir=str(tmp_path)), [svg])
+    out = figures.size_svg_images(html, "en/04-cnn/kernels/", [svg], tmp_path)
     assert '<img alt="edges" src="../../../04-cnn/edges.svg" width="960" height="269" />' in out
     assert '<img alt="sized" src="../x.svg" width="10" />' in out
     assert '<img alt="remote" src="https://example.org/a.svg" />' in out

@@ -1,13 +1,10 @@
 """One term for one concept: Korean pages use the glossary's spelling, not a variant of it."""
 
-from pathlib import Path
-
 import pytest
 
 from nnref_docs.glossary import add_tooltips, avoided_terms, load
+from nnref_docs.paths import DOCS, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
 ENTRIES = load(str(DOCS / "glossary.yml"))
 
 

@@ -1,11 +1,9 @@
 """The optional GPU job checks something true: it requires a device, and the CUDA tests exist."""
 
-from pathlib import Path
-
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from nnref_docs.paths import ROOT
 
 
 def gpu_job() -> dict:

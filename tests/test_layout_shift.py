@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pytest
 
+from nnref_docs.paths import ROOT
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
 MATH_PAGES = ["02-backprop/vanishing-gradients/", "02-backprop/chain-rule/", "02-backprop/manual-backprop/"]
 PREFIX = {"ko": "/", "en": "/en/"}

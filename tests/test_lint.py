@@ -3,11 +3,11 @@ needs a review round: `make lint` checks both, `make format` applies the formatt
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from nnref_docs.paths import ROOT
+
 LINTED = ["src", "tests", "hooks", "tools"]
 
 

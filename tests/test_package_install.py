@@ -28,8 +28,8 @@ from packaging.requirements import Requirement
 from nnref.cli import INSTALL_COMMAND
 from nnref_docs.export import INSTALL_COMMAND as DOWNLOADS_INSTALL_COMMAND
 from nnref_docs.export import INSTALL_EXTRA
+from nnref_docs.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 ENV = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PIP_"))} | {
     "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     "PIP_NO_INPUT": "1",

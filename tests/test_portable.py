@@ -2,15 +2,13 @@
 every page pair runs at 1 and at 3 torch threads, on this CPU's kernels and on an older CPU's."""
 
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from nnref_docs import portable
 from nnref_docs.isolate import PageServer
 from nnref_docs.parse import parse_page
-
-ROOT = Path(__file__).resolve().parents[1]
+from nnref_docs.paths import ROOT
 
 
 def test_each_language_runs_at_another_thread_count():

@@ -2,14 +2,12 @@
 page's code or carry a source; both languages carry the same numbers, links and code names; no
 English sentence is left in Korean prose. Site-wide, and on the mistakes a contributor makes."""
 
-from pathlib import Path
-
 import pytest
 
 from nnref_docs.pages import page_pairs
+from nnref_docs.paths import ROOT
 from nnref_docs.prose import number_problems, parity_problems, untranslated
 
-ROOT = Path(__file__).resolve().parents[1]
 PAIRS = page_pairs(ROOT / "docs")
 
 PAGE = """# Memory

@@ -21,9 +21,8 @@ import pytest
 import yaml
 
 from nnref_docs.errata import Erratum, collect, find_errata, render
+from nnref_docs.paths import DOCS, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
 AUDIT = DOCS / "seed-audit.yml"
 SEEDS_DIR = Path(os.environ.get("NNREF_SEEDS", ROOT.parent / "shared" / "seeds"))
 LANGS = ("ko", "en")

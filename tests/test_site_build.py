@@ -11,9 +11,7 @@ import pytest
 
 from nnref_docs.pages import page_pairs
 from nnref_docs.parse import parse_page
-
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
+from nnref_docs.paths import DOCS
 
 
 def built_page(site: Path, key: str, lang: str) -> Path:

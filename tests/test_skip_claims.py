@@ -7,22 +7,20 @@ blocks run as tests. A block skipped with ``<!-- skip: next "reason" -->`` is th
   with no skipped block;
 - a page that gives the number of blocks not run must give the number the harness's own parser
   counts, and link to every page that holds one (that is where the reader finds the reason);
-- the skip label hook (hooks/skip_label.py) shows each skipped block's reason above it.
+- the skip label (nnref_docs.skiplabel, run by hooks/skip_label.py) shows each skipped block's reason above it.
 """
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from nnref_docs.fences import text_lines
 from nnref_docs.parse import parse_page
+from nnref_docs.skiplabel import label_skips
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-sys.path.insert(0, str(ROOT / "hooks"))
-import skip_label  # noqa: E402
 
 # "N blocks are not run": the number a page states
 COUNT = {
@@ -203,11 +201,11 @@ def test_the_label_goes_above_each_skipped_block_only():
         "```python\ny = 2\n```\n"
         "````\n"
     )
-    out = skip_label.label_skips(page, "ko")
+    out = label_skips(page, "ko")
     assert out.count("nnref-skip") == 2
     assert 'Intro.\n\n!!! warning nnref-skip "이 블록은 실행하지 않습니다: needs the network"\n\n<!-- skip:' in out
     assert '    !!! warning nnref-skip "이 블록은 실행하지 않습니다: slow"\n\n    <!-- skip: next "slow" -->' in out
     assert "an example in a fence" not in out.split("````markdown")[0]
     assert [b.skip_reason for b in parse_page(out)] == [b.skip_reason for b in parse_page(page)]
-    assert skip_label.label_skips(page, "en").count("Not run here: ") == 2
-    assert skip_label.label_skips("```python\nx\n```\n", "en") == "```python\nx\n```\n"
+    assert label_skips(page, "en").count("Not run here: ") == 2
+    assert label_skips("```python\nx\n```\n", "en") == "```python\nx\n```\n"

@@ -151,7 +151,7 @@ def test_the_page_run_checks_figures_by_what_they_show(tmp_path):
         fig.savefig(shipped)
         plt.close(fig)
         problem = run.check_figures()
-        assert problem.startswith("docs/fig.md:1: fig-line.svg shows something else")
+        assert problem.startswith("docs/fig.md:5: fig-line.svg shows something else")  # the savefig line
         shipped.unlink()
         assert "missing beside the page" in run.check_figures()
     finally:

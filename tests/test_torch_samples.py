@@ -18,7 +18,6 @@ max_pool2d runs every 7th of its 1440 samples (a fixed subsample); everything el
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -29,18 +28,17 @@ import torch
 import torch.nn.functional as F
 
 from nnref import scratch
+from nnref_docs import apiref  # the torch-mirror table the site renders
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "hooks"))
-import api_reference  # noqa: E402  (hooks/api_reference.py reads the table the site renders)
 
-sys.path.remove(str(ROOT / "hooks"))
-
-pytestmark = [  # torch's notices about its own kernels, on samples it runs for comparison
+pytestmark = [
+    pytest.mark.long,
+    # torch's notices about its own kernels, on samples it runs for comparison
     pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths:UserWarning"),
     pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN:UserWarning"),
 ]
-MIRRORS = api_reference.load_mirrors(ROOT / "docs" / "reference" / "torch-mirrors.yml")
+MIRRORS = apiref.load_mirrors(ROOT / "docs" / "reference" / "torch-mirrors.yml")
 ROWS = {row["nnref"][0]: row for row in MIRRORS if row["torch"]}
 DTYPES = {"float64": torch.float64, "float32": torch.float32}
 # |ours - torch| <= atol + rtol * |torch|, elementwise. float64 leaves room for a different order of

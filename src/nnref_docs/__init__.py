@@ -10,7 +10,8 @@ from ``tests/`` or ``hooks/``, and ``nnref`` never imports this package.
 - :mod:`.run` runs a page's blocks in one namespace and words each failure as ``file:line``.
 - :mod:`.collect` plugs the parser and runner into Sybil, and so into pytest.
 - :mod:`.pages` the two languages of a page: pairing, language, the code that must match.
-- :mod:`.figures` compares figures by what they show.
+- :mod:`.figures` compares figures by what they show, and gives each SVG figure its size on the
+  built page.
 - :mod:`.math` typesets the pages' math when the site is built, with the site's own KaTeX.
 - :mod:`.portable` another reader's machine: other kernel paths and thread counts, for
   ``make check`` and ``make test-portable``.
@@ -22,6 +23,11 @@ from ``tests/`` or ``hooks/``, and ``nnref`` never imports this package.
   record by :mod:`.stamps`), and those outputs and the stamp on a lab's built page.
 - :mod:`.book` every page of the nav on one page per language (the book); :mod:`.pdf` prints it to
   PDF with headless Chromium and checks the PDF (``make book``).
+- What the MkDocs hooks do, each hook an adapter of a few lines: :mod:`.apiref` the API reference
+  (links to its entries, the torch-mirror table, the griffe extension for Sphinx roles);
+  :mod:`.downloads` the downloads beside each page and lab, and the notes above dependent blocks;
+  :mod:`.notebooks` the labs as pages under mkdocs-static-i18n; :mod:`.skiplabel` the box above
+  each block the tests skip.
 """
 
 from .parse import Block, ParseError, parse_page

@@ -27,6 +27,7 @@ Exit status 0 when nothing is found, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -73,6 +74,18 @@ def run_page(
         return own.run_page(path, root, blocks)
     finally:
         own.close()
+
+
+def nav_line(mkdocs_yml: Path, key: str) -> tuple[int, str]:
+    """Where a page missing from the nav goes: the last line that lists a page of its chapter
+    (``03-pytorch/...``), else the ``nav:`` line; with the words that say so."""
+    chapter = key.rsplit("/", 1)[0] + "/" if "/" in key else None
+    lines = mkdocs_yml.read_text(encoding="utf-8").splitlines()
+    siblings = [n for n, text in enumerate(lines, 1) if chapter and re.search(rf"\s{re.escape(chapter)}\S+\.md", text)]
+    if siblings:
+        return siblings[-1], f"to its chapter's section, after {lines[siblings[-1] - 1].split(chapter, 1)[1].strip()}"
+    nav = next((n for n, text in enumerate(lines, 1) if text.startswith("nav:")), 1)
+    return nav, "under its chapter"
 
 
 def check_pair(
@@ -146,7 +159,8 @@ def check_pair(
 
     listed = f"{key}.md" in nav_pages(mkdocs_yml)
     if not listed:
-        found.append(Problem(mkdocs_yml, 1, f"nav: {key}.md is not in the nav (add it under its chapter)"))
+        line, where = nav_line(mkdocs_yml, key)
+        found.append(Problem(mkdocs_yml, line, f"nav: {key}.md is not in the nav (add it {where})"))
     summary.append(f"nav       {'listed' if listed else 'missing'}")
     return found, summary
 

@@ -54,6 +54,13 @@ def anchors(text: str) -> set[str]:
     return found
 
 
+def missing(candidates: list[Path], docs: Path) -> str:
+    """What a link that finds no file lacks: a page or lab (``.md``, ``.py``) is the file of the
+    reader's language, anything else (an image, a data file) the file as it is named."""
+    wanted = candidates[0] if candidates[0].suffix in (".md", ".py") else candidates[-1]
+    return f"no file {wanted.relative_to(docs).as_posix()}"
+
+
 def link_problems(path: Path, docs: Path) -> list[Problem]:
     """Every link of one page whose page or anchor does not exist, as ``file:line``."""
     text = path.read_text(encoding="utf-8")
@@ -79,7 +86,7 @@ def link_problems(path: Path, docs: Path) -> list[Problem]:
             candidates = [docs / f"{stem}.{lang}.{ext}", docs / rel] if dot else [docs / rel]
             found = next((c for c in candidates if c.exists()), None)
             if found is None:
-                problems.append(Problem(path, part.line, f"{target}: no file {candidates[0].relative_to(docs)}"))
+                problems.append(Problem(path, part.line, f"{target}: {missing(candidates, docs)}"))
             elif anchor and found.suffix == ".md" and anchor not in anchors(found.read_text(encoding="utf-8")):
                 problems.append(Problem(path, part.line, f"{target}: no heading #{anchor} in {found.name}"))
     return problems

@@ -53,22 +53,39 @@ def mask_code(source: str) -> str:
 
     What remains must be equal in the two languages of a page.
     """
-    out = []
+    lines = masked_lines(source)
+    if lines is None:
+        return re.sub(r"\s+", " ", source)
+    return "\n".join(text for _, text in lines).strip()
+
+
+def masked_lines(source: str) -> list[tuple[int, str]] | None:
+    """:func:`mask_code`'s text one logical line at a time, each with the line of ``source`` (from 1)
+    where it starts; ``None`` when the code does not tokenize."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
-        return re.sub(r"\s+", " ", source)
+        return None
+    lines: list[tuple[int, str]] = []
+    out: list[str] = []
+    start = 0
     for tok in tokens:
-        if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
+        if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
             continue
+        if tok.type == tokenize.NEWLINE:
+            lines.append((start, " ".join(out)))
+            out = []
+            continue
+        if not out:
+            start = tok.start[0]
         if tok.type in STRINGISH:
             if not out or out[-1] != '"…"':
                 out.append('"…"')
-        elif tok.type == tokenize.NEWLINE:
-            out.append("\n")
         else:
             out.append(tok.string)
-    return " ".join(out).replace(" \n ", "\n").strip()
+    if out:
+        lines.append((start, " ".join(out)))
+    return lines
 
 
 def doctest_code(source: str) -> str:
@@ -94,18 +111,60 @@ def first_difference(ko: str, en: str) -> str:
     return "(same lines, different layout)"
 
 
+def _page_lines(block: Block) -> list[tuple[int, str]] | None:
+    """The block's code as compared (masked, logical lines), each with its line on the page."""
+    rows = block.source.splitlines()
+    if block.kind == "doctest":  # the compared code is the >>>/... lines only: map back to them
+        prompts = [n for n, row in enumerate(rows, 1) if row.strip().startswith((">>>", "..."))]
+        lines = masked_lines(doctest_code(block.source))
+        if lines is None:
+            return None
+        lines = [(prompts[n - 1], text) for n, text in lines]
+    else:
+        lines = masked_lines(block.source)
+        if lines is None:
+            return None
+    return [(block.source_line + n - 1, text) for n, text in lines]
+
+
+def _written(block: Block, lines: list[tuple[int, str]], index: int) -> tuple[int, str]:
+    """The ``index``-th compared line of ``block`` as written, with its line on the page; past the
+    block's end, the line after its code and ``(nothing)``."""
+    if index >= len(lines):
+        return block.source_line + len(block.source.splitlines()), "(nothing)"
+    line = lines[index][0]
+    return line, block.source.splitlines()[line - block.source_line].strip()
+
+
+def differing_line(ko: Block, en: Block) -> tuple[int, int, str]:
+    """Where two blocks that differ (:func:`comparable`) first differ: the line on each page, and
+    those two lines of code as written, on lines of their own below the finding."""
+    a, b = _page_lines(ko), _page_lines(en)
+    if a is None or b is None:  # code that does not tokenize: the fences, and the masked difference
+        return ko.line, en.line, " " + first_difference(comparable(ko)[1], comparable(en)[1])
+    index = next(
+        (i for i in range(max(len(a), len(b))) if i >= len(a) or i >= len(b) or a[i][1] != b[i][1]),
+        None,
+    )
+    if index is None:
+        return ko.line, en.line, " (the same lines, laid out otherwise)"
+    (ko_line, ko_code), (en_line, en_code) = _written(ko, a, index), _written(en, b, index)
+    return ko_line, en_line, f"\n  ko: {ko_code}\n  en: {en_code}"
+
+
 def parity_problems(ko: Path, en: Path) -> list[Problem]:
-    """Where the two languages of a page stop running the same code (comments and strings aside)."""
+    """Where the two languages of a page stop running the same code (comments and strings aside):
+    the first differing line of the first block that differs, with both lines as written."""
     ko_blocks, en_blocks = code_blocks(ko), code_blocks(en)
     problems = []
     for a, b in zip(ko_blocks, en_blocks, strict=False):
         if comparable(a) != comparable(b):
-            difference = first_difference(comparable(a)[1], comparable(b)[1])
+            ko_line, en_line, difference = differing_line(a, b)
             problems.append(
                 Problem(
                     en,
-                    b.line,
-                    f"the code differs from {ko.name} line {a.line} (beyond comments and strings): {difference}",
+                    en_line,
+                    f"the code differs from {ko.name}:{ko_line} (beyond comments and strings):{difference}",
                 )
             )
             break  # one at a time: later blocks are usually shifted by the first difference

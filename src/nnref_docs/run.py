@@ -1,7 +1,9 @@
 """Run a page's blocks in one namespace and say, as ``docs/<page>.md:<line>``, what went wrong.
 
-Every evaluator returns ``None`` on success or a short message; it never lets a traceback from
-the harness itself reach the reader of a test report.
+Every evaluator returns ``None`` on success or a short message, and a block marked to skip raises
+``unittest.SkipTest`` (with the block's place and the reason) instead of running; an error of the
+block itself becomes that message, so no traceback from the harness reaches the reader of a test
+report.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 from .compare import NoiseTolerantChecker, check_output
-from .figures import compare_figures
+from .figures import compare_figures, figure_fix, savefig_line
 from .parse import Block
 
 SEED = 0
@@ -164,7 +166,8 @@ class PageRun:
     # figures -----------------------------------------------------------------------------
     def check_figures(self) -> str | None:
         """Each figure the page wrote must show what the file beside the page shows (``make figures``
-        rewrites them); see :mod:`.figures` for what "shows the same" means."""
+        rewrites them); see :mod:`.figures` for what "shows the same" means. A finding per figure, at
+        the line of the page that saves it, with what will fix it (:func:`.figures.figure_fix`)."""
         assert self.workdir is not None
         problems = []
         for made in sorted(self.workdir.iterdir()):
@@ -177,8 +180,12 @@ class PageRun:
             if UPDATE_FIGURES:  # a figure that only differs by noise is left as it is: no churn
                 shutil.copyfile(made, shipped)
             else:
-                problems.append(problem if shipped.exists() else f"{made.name} is made by the page but {problem}")
+                problems.append(
+                    (made.name, problem if shipped.exists() else f"{made.name} is made by the page but {problem}")
+                )
         if not problems:
             return None
-        head = where(self.path, 1, self.root)
-        return f"{head}: " + "; ".join(problems) + " (run `make figures`, look at the figure and commit it)"
+        text, fix = self.path.read_text(encoding="utf-8"), figure_fix(self.path, self.root)
+        return "\n".join(
+            f"{where(self.path, savefig_line(text, name), self.root)}: {problem} ({fix})" for name, problem in problems
+        )

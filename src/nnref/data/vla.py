@@ -166,9 +166,10 @@ def make_dummy_vla_data(
 
 
 def success_mask(pred, target, tol: float = SUCCESS_TOLERANCE):
-    """An episode succeeds when the end point is close and the gripper command has the right sign.
+    """An episode succeeds when the end point is close and the gripper command is on the right side of 0.
 
-    ``||pred[:, :3] - target[:, :3]||_2 < tol`` and ``sign(pred[:, 6]) == sign(target[:, 6])``.
+    ``||pred[:, :3] - target[:, :3]||_2 < tol`` and ``(pred[:, 6] > 0) == (target[:, 6] > 0)``: a
+    command of exactly 0 counts with the negative ones (not as a sign of its own).
     Works on NumPy arrays and torch tensors of shape (N, 7); returns a boolean (N,).
     """
     if pred.shape != target.shape or len(pred.shape) != 2 or pred.shape[1] != ACTION_DIM:

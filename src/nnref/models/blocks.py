@@ -8,8 +8,9 @@ class ResidualBlock(nn.Module):
     """A basic (ResNet-style) residual block on ``(N, C_in, H, W)`` feature maps.
 
     ``F(x) = BN(conv3x3(relu(BN(conv3x3(x)))))`` and ``out = relu(F(x) + shortcut(x))``. The
-    shortcut is the identity when the shape is unchanged, else a 1x1 convolution with ``stride``
-    plus BatchNorm so that both terms have shape ``(N, out_channels, H / stride, W / stride)``.
+    shortcut is the identity when ``stride == 1`` and the channels are unchanged, else a 1x1
+    convolution with ``stride`` plus BatchNorm, so that both terms have shape
+    ``(N, out_channels, ceil(H / stride), ceil(W / stride))`` (an odd ``H`` rounds up).
     The convolutions have no bias because the BatchNorm after them has one.
     """
 

@@ -1,7 +1,9 @@
 """The CNNs of the convolution chapter (chapter 4) and a small digits CNN.
 
-Every model is built from named modules (ReLU, Flatten and LogSoftmax included), so
-:func:`shape_walk` can report the output shape after every layer. Conv output size per axis:
+The ``nn.Sequential`` models are built from named modules only (ReLU, Flatten and LogSoftmax
+included), so :func:`shape_walk` reports the output shape after every step. :class:`VGG` keeps
+torchvision's layout and flattens with ``torch.flatten`` inside ``forward``, so its walk shows no
+flatten step (the avgpool's ``(N, 512, 7, 7)`` is followed by the first Linear's output). Conv output size per axis:
 ``floor((H + 2P - K) / S) + 1``; parameters of a conv layer: ``C_out * (C_in * kH * kW + 1)``.
 """
 

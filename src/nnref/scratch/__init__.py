@@ -6,7 +6,7 @@ converted to NumPy plugs straight in. Imports NumPy only.
 
 Backward passes follow one of two conventions, each the same everywhere:
 
-- **op and op_backward** (every op but two): ``op(<arguments>)`` computes the output and
+- **op and op_backward** (every backward but the two cache pairs'): ``op(<arguments>)`` computes the output and
   ``op_backward(grad_output, <the same arguments>)`` takes the upstream gradient ``dL/doutput``
   followed by the forward's arguments, recomputes what it needs, and returns what torch's autograd
   returns: the gradients of the forward's array inputs in the forward's order (a tuple when there
@@ -19,6 +19,12 @@ Backward passes follow one of two conventions, each the same everywhere:
   ``name_backward(grad_output, cache)`` returns a dict of gradients keyed by the forward's
   parameter names (plus named by-products, such as BPTT's ``grad_h_norms``). Pairs:
   ``mlp2_forward`` / ``mlp2_backward`` and ``rnn_forward`` / ``rnn_backward``.
+
+Some public functions have no backward here: ``lstm``, ``lstm_cell``, ``gru`` and ``gru_cell``
+(forward only), ``conv2d_loop`` (the convolution written as loops), ``unfold``, ``fold``,
+``conv_output_size`` and ``dropout_mask`` (the pieces the convolution and dropout are built from),
+``numerical_gradient``, ``relative_error`` and ``gradcheck`` (the gradient checks), and
+the optimizers (``SGD``, ``Adam``, ``AdamW``, ``RMSprop``, ``Adagrad``), which update in place.
 
 RNN names: ``rnn_cell`` is one step (``nn.RNNCell``) and ``rnn_cell_backward`` its backward;
 ``rnn`` is ``nn.RNN`` (layers, directions, a ``state_dict``); ``rnn_forward`` / ``rnn_backward``

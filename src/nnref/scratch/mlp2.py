@@ -2,10 +2,11 @@
 
 ``z1 = linear(x, W1, b1)``, ``a1 = sigmoid(z1)``, ``z2 = linear(a1, W2, b2)``, ``a2 = sigmoid(z2)``,
 with torch's Linear layout: ``W1 (hidden, in)``, ``b1 (hidden,)``, ``W2 (out, hidden)``,
-``b2 (out,)``; ``x`` is ``(N, in)``. The backward runs the same ops' backwards in reverse order,
-reading the activations the forward stored (the package's cache convention, see
-:mod:`nnref.scratch`). The loss used with it on the manual-backprop page is
-:func:`~nnref.scratch.losses.half_sse_loss`.
+``b2 (out,)``; ``x`` is ``(N, in)``. The backward runs the same ops' backwards in reverse order
+from what the forward stored (the package's cache convention, see :mod:`nnref.scratch`): the
+second linear's backward reads the stored ``a1``, and each sigmoid's backward recomputes the
+sigmoid from the stored pre-activation ``z1`` or ``z2`` (``a2`` is not stored). The loss used with
+it on the manual-backprop page is :func:`~nnref.scratch.losses.half_sse_loss`.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ def mlp2_backward(grad_output, cache):
     """Gradients given ``grad_output = dL/da2 (N, out)``: upstream times local, layer by layer.
 
     Returns a dict keyed by :func:`mlp2_forward`'s argument names: ``x``, ``W1``, ``b1``, ``W2``,
-    ``b2``. ``sigmoid'(z) = a (1 - a)``; each linear layer hands back ``dx = g W``, ``dW = g^T x``,
-    ``db = sum g``.
+    ``b2``. ``sigmoid'(z) = s (1 - s)`` with ``s = sigmoid(z)`` recomputed from the cached ``z``;
+    each linear layer hands back ``dx = g W``, ``dW = g^T x``, ``db = sum g``.
     """
     grad_z2 = sigmoid_backward(grad_output, cache["z2"])
     grad_a1, grad_W2, grad_b2 = linear_backward(grad_z2, cache["a1"], cache["W2"], cache["b2"])

@@ -204,7 +204,9 @@ _gru_step.n_states = 1
 
 def rnn(input, h0, state_dict, num_layers=1, bidirectional=False, batch_first=False, nonlinearity="tanh"):
     """``nn.RNN`` forward: input ``(T, B, I)`` (``(B, T, I)`` if batch_first), h0
-    ``(num_layers * D, B, H)`` or None -> ``output (T, B, D*H)``, ``h_n (num_layers * D, B, H)``.
+    ``(num_layers * D, B, H)`` or None -> ``output (T, B, D*H)`` (``(B, T, D*H)`` if batch_first),
+    ``h_n (num_layers * D, B, H)`` (batch_first does not change the states' layout, as in torch).
+    An unbatched input ``(T, I)`` gives ``output (T, D*H)`` and states without the ``B`` axis.
     """
     states = None if h0 is None else (h0,)
     out, (h_n,) = _run(
@@ -214,8 +216,9 @@ def rnn(input, h0, state_dict, num_layers=1, bidirectional=False, batch_first=Fa
 
 
 def lstm(input, hx, state_dict, num_layers=1, bidirectional=False, batch_first=False):
-    """``nn.LSTM`` forward: hx ``(h0, c0)`` each ``(num_layers * D, B, H)`` or None ->
-    ``output (T, B, D*H)``, ``(h_n, c_n)`` each ``(num_layers * D, B, H)``.
+    """``nn.LSTM`` forward: input as :func:`rnn`, hx ``(h0, c0)`` each ``(num_layers * D, B, H)``
+    or None -> ``output (T, B, D*H)`` (``(B, T, D*H)`` if batch_first), ``(h_n, c_n)`` each
+    ``(num_layers * D, B, H)``; an unbatched input drops the ``B`` axis, as in :func:`rnn`.
     """
     if any(str(key).startswith("weight_hr_") for key in state_dict):
         raise NotImplementedError("lstm: proj_size > 0 (weight_hr_l* in the state_dict) is not supported")

@@ -207,7 +207,10 @@ def fit(
     - ``early_stopping=p``: stop when the validation loss has not improved for ``p`` epochs.
     - ``checkpoint=path``: save the state_dict of the epoch with the lowest validation loss.
     - ``scheduler``: stepped once per epoch (``ReduceLROnPlateau`` gets the validation loss).
-    - ``seed``: seeds shuffling and dropout (the weights were drawn when the model was built).
+    - ``seed``: calls :func:`seed_everything` first, which fixes dropout and the shuffling of a
+      loader without its own ``generator``; a loader with its own generator (the ``nnref.train.tasks``
+      loaders) or a ``DistributedSampler`` shuffles by its own seed, and the weights were drawn when
+      the model was built.
     - ``log_every=k``: print one line every ``k`` epochs (rank 0 only).
     - ``device``: ``None`` keeps the model where it is; ``"auto"``, ``"cpu"``, ``"cuda"`` move it.
     """
