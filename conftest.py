@@ -12,7 +12,7 @@ from nnref_docs.collect import make_sybil
 from nnref_docs.stamps import Recorder
 
 ROOT = Path(__file__).parent
-pytest_plugins = ("pytester",)  # tests/test_toolkit_failures.py runs pytest on fixture pages
+pytest_plugins = ("pytester",)  # tests/toolkit/test_toolkit_failures.py runs pytest on fixture pages
 pytest_collect_file = make_sybil(ROOT).pytest()
 _recorder = Recorder(ROOT)
 
@@ -58,7 +58,7 @@ def pytest_xdist_make_scheduler(config, log):
     every ``--dist`` mode that hands tests out (``load``, the default of ``-n``, ``loadfile``,
     ``loadscope``, ``loadgroup``, ``worksteal``): under the others a page's blocks would land on
     two workers, and a block that uses a name from the one above fails with NameError
-    (tests/test_page_as_one_unit.py). ``--dist each`` runs everything on every worker, as xdist does.
+    (tests/toolkit/test_page_as_one_unit.py). ``--dist each`` runs everything on every worker, as xdist does.
 
     (``--dist loadgroup`` would do with markers, but pytest-xdist 3.8 renames nodes in a way
     pytest 9 no longer sees.)

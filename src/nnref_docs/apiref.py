@@ -123,7 +123,7 @@ def load_mirrors(path: Path) -> list[dict]:
 def mirrors_table(rows: list[dict], lang: str) -> str:
     """The table in Markdown: the nnref names (links to their entries), the torch counterpart, and
     what of the counterpart's arguments and inputs nnref refuses (the row's ``unsupported`` list,
-    one code span per feature; tests/test_torch_samples.py holds nnref to it)."""
+    one code span per feature; tests/unit/test_torch_samples.py holds nnref to it)."""
     head = MIRRORS_HEAD[lang]
     out = [f"| {head[0]} | {head[1]} | {head[2]} |", "| --- | --- | --- |"]
     for row in rows:

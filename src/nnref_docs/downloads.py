@@ -5,7 +5,7 @@ What ``hooks/downloads.py`` adds to the site:
 - A page with python blocks offers its code as ``<name>.<lang>.py`` (a script that runs alone)
   and ``<name>.<lang>.ipynb``, both made from the page's own blocks by :mod:`.export` with the
   harness's parser: the code the tests ran, in the same order, each page in a fresh process
-  (``tests/test_downloads.py`` checks what differs). See :func:`page_downloads`.
+  (``tests/toolkit/test_downloads.py`` checks what differs). See :func:`page_downloads`.
 - A lab offers its notebook (``.ipynb``, converted from the jupytext source) and that source
   (:func:`lab_downloads`).
 - Above a block that reads names earlier blocks define, a note names them, with a button

@@ -18,7 +18,7 @@ Jupyter does not show a value (``<torch._C.Generator at 0x...>``) that the page 
 
 The script is in the "percent" format (``# %%`` starts a cell) that Jupytext, VS Code and
 PyCharm read as cells. The harness runs each page's blocks in a fresh process of its own
-(:mod:`.isolate`), which is what the script does; ``tests/test_downloads.py`` checks what the script
+(:mod:`.isolate`), which is what the script does; ``tests/toolkit/test_downloads.py`` checks what the script
 does differently (the cells it leaves out, its seed cell) on every page, and runs a few scripts
 end to end in a fresh interpreter.
 """
@@ -34,9 +34,9 @@ from .run import SEED
 from .uses import analyse, uses_from_above
 
 # The line at the top of every download: nnref with the `examples` extra of pyproject.toml, which
-# brings every third-party module the pages' code imports (tests/test_downloads.py checks that it
+# brings every third-party module the pages' code imports (tests/toolkit/test_downloads.py checks that it
 # stays so), PyTorch's CPU build through the extra index, from the repository that mkdocs.yml names
-# (tests/test_package_install.py checks both, and installs the built wheel with this line into a
+# (tests/repo/test_package_install.py checks both, and installs the built wheel with this line into a
 # fresh venv to run downloaded scripts). The command line's own message (nnref.cli) asks only for
 # what the command line needs, `nnref[torch]`.
 INSTALL_EXTRA = "examples"

@@ -77,7 +77,7 @@ class LabRun:
 
 def run_lab(path: Path, root: Path, server=None) -> LabRun:
     """Run a lab top to bottom in a fresh process of ``server`` (this process's page server by
-    default), as ``tests/test_labs.py`` does, keeping what each cell printed."""
+    default), as ``tests/toolkit/test_labs.py`` does, keeping what each cell printed."""
     from .isolate import shared_server
 
     path = Path(path)

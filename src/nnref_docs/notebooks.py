@@ -5,7 +5,7 @@
   being a documentation page and its raw source is copied to ``labs/x/index.html``
   (mkdocs-static-i18n issue #198); ``--strict`` does not notice. The hook runs this after i18n and
   wraps those files in mkdocs-jupyter's ``NotebookFile`` again, so mkdocs-jupyter renders them.
-  ``tests/test_site_build.py`` checks the built pages hold cells.
+  ``tests/site/test_site_build.py`` checks the built pages hold cells.
 - :func:`retitle`: unique, Korean-aware heading ids and the table of contents built from them.
 - :func:`as_site_page`: the cells without the notebook viewer's own chrome.
 """

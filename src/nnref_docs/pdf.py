@@ -4,7 +4,7 @@
 (:mod:`.book`), waits until its math is typeset and its diagrams are drawn, scales down what is
 still wider than the column, and prints it (Chromium's print to PDF, as ``--print-to-pdf``) to
 ``SITE/assets/book/nnref-book.<lang>.pdf``, where the book page's download link points.
-``--check`` then runs :func:`problems` on each PDF (CI does); ``tests/test_book.py`` tests both.
+``--check`` then runs :func:`problems` on each PDF (CI does); ``tests/site/test_book.py`` tests both.
 
 The checks read the PDF with pypdf (pages, text, links) and poppler's ``pdftotext -bbox`` (where
 every word lies on its page).

@@ -8,7 +8,7 @@ Three rules, each returning :class:`~nnref_docs.problems.Problem` findings (``fi
   code shows: printed in an output block (by the harness's rule, at the prose's precision: prose
   ``0.82`` accepts a printed ``0.8213``; a percentage accepts its fraction) or written in a code
   block as a setting (``lr=0.01``). Otherwise its sentence carries a visible source: a link, a
-  seed note (``seed 002``), a citation with a year, a test file (``tests/test_autograd.py``) or
+  seed note (``seed 002``), a citation with a year, a test file (``tests/unit/test_autograd.py``) or
   a software version (``torch 2.13``).
   Math, inline code, headings and HTML comments are not prose.
 - :func:`parity_problems`: the two languages of a section carry the same such numbers, the same
@@ -49,7 +49,7 @@ _CLAIM = re.compile(
     re.IGNORECASE,
 )
 _SOURCE = re.compile(
-    r"\]\(|\]\[|https?://|seed\s*00\d|et al\.|(?<!\d)(?:19|20)\d\d(?!\d)|tests/\w+\.py|"
+    r"\]\(|\]\[|https?://|seed\s*00\d|et al\.|(?<!\d)(?:19|20)\d\d(?!\d)|tests/[\w/]+\.py|"
     r"\b(?:Python|PyTorch|torch|torchvision|CUDA|cuDNN|NumPy|numpy|Material|MkDocs|mkdocs|Chromium|"
     r"Volta|Ampere|IEEE|version|v)\s?\d",
 )

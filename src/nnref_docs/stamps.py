@@ -5,7 +5,7 @@ the record and words the stamp (:func:`stamp`, through ``hooks/stamps.py``). Wri
 really executed the code, never by hand; a page with no record, whose last run failed, or that
 changed since (each entry keeps a digest of the source that ran), says so.
 
-A lab's test (``tests/test_labs.py``) reports its run as the user property :data:`LAB_RUN` (JSON); the
+A lab's test (``tests/toolkit/test_labs.py``) reports its run as the user property :data:`LAB_RUN` (JSON); the
 recorder also keeps what each of its cells printed, in :func:`outputs_path`, for the lab's page
 (:mod:`.labs`).
 """

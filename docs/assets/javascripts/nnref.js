@@ -20,7 +20,7 @@
   }
 
   // A diagram laid out left to right is drawn top to bottom where the column is narrow (a phone):
-  // scaled down to fit, its labels would be a few pixels high (tests/test_layout_shift.py).
+  // scaled down to fit, its labels would be a few pixels high (tests/site/test_layout_shift.py).
   var narrow = window.matchMedia("(max-width: 44.984375em)");
 
   function laidOut(source) {

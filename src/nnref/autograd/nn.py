@@ -87,7 +87,7 @@ class MLP(Module):
     ``lr = 1 - 0.9 k/100``) this init with tanh reached 100% training accuracy for 30 of 30
     seeds, with ReLU 27 of 30 (micrograd's own choice); the fan-in-scaled init of
     ``torch.nn.Linear`` reached 85-99% (6 of 30 at 100%). These counts were measured once, when
-    this default was chosen; ``tests/test_autograd.py`` re-checks seed 0 on every run.
+    this default was chosen; ``tests/unit/test_autograd.py`` re-checks seed 0 on every run.
     """
 
     def __init__(self, nin: int, nouts: list[int], activation: str = "tanh", seed: int = 0) -> None:

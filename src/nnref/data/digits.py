@@ -4,7 +4,7 @@ Source: the "Optical Recognition of Handwritten Digits" data set of the UCI Mach
 Repository (E. Alpaydin and C. Kaynak, 1998; https://doi.org/10.24432/C50P49), licensed
 CC BY 4.0. This is the copy that scikit-learn carries as ``sklearn.datasets.load_digits``
 (its test set part: 1797 images); ``digits.npz`` was written once from it and is checked
-against it in ``tests/test_data_digits.py``. Each image is 8x8 with integer intensities 0..16
+against it in ``tests/unit/test_data_digits.py``. Each image is 8x8 with integer intensities 0..16
 (counts of set pixels in 4x4 blocks of a 32x32 bitmap).
 
 NumPy only; :func:`digits_datasets` imports torch when it is called.

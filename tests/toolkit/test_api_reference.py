@@ -15,7 +15,7 @@ import pytest
 
 from nnref_docs import apiref
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 MODULES = ("autograd", "scratch", "models", "data", "train")
 
@@ -170,7 +170,7 @@ def test_every_torch_counterpart_exists_in_the_pinned_torch():
 
 def test_unsupported_entries_say_what_the_refusal_says():
     """Each ``unsupported:`` entry names a feature of the torch counterpart and what nnref's refusal
-    says (tests/test_torch_samples.py checks the refusals against torch's own samples)."""
+    says (tests/unit/test_torch_samples.py checks the refusals against torch's own samples)."""
     for row in MIRRORS:
         entries = row.get("unsupported", [])
         assert not entries or row["torch"], f"{row['nnref']}: unsupported features, but no torch counterpart"

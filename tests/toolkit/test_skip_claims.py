@@ -19,7 +19,7 @@ from nnref_docs.fences import text_lines
 from nnref_docs.parse import parse_page
 from nnref_docs.skiplabel import label_skips
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
 # "N blocks are not run": the number a page states

@@ -1,6 +1,6 @@
 """The built site in a real headless Chromium: Korean text in a Korean font, math and diagrams
 rendered, the language switcher, the notebook download, no request to another host, no console
-error (search: tests/test_search.py). Screenshots go to artifacts/screenshots/ (kept by CI).
+error (search: tests/site/test_search.py). Screenshots go to artifacts/screenshots/ (kept by CI).
 
 Skipped, with the reason counted, when no Chromium is installed; `.ci/run` installs one.
 """

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOOKS = sorted((ROOT / "hooks").glob("*.py"))
 MAX_TOTAL, MAX_HOOK = 250, 45
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
-FIXTURES = HERE / "fixtures" / "pages"
+FIXTURES = HERE.parent / "fixtures" / "pages"
 
 
 _REPORT: list[str] = []  # the one run's report, shared by the tests of this file

@@ -15,7 +15,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
 
 # pages with many output blocks, long output lines (losses, lstm, loop) and one-line outputs next to

@@ -36,7 +36,7 @@ class _Done:
 
 @pytest.mark.slow
 def test_a_thread_fragile_output_fails_the_portable_run(tmp_path, thread_fragile):
-    """The float32 sum that make check catches (tests/test_check_command.py) fails here too: the
+    """The float32 sum that make check catches (tests/toolkit/test_check_command.py) fails here too: the
     Korean pages run at 3 threads, and the sum printed at 1 thread is not what they print."""
     page = tmp_path / "x.ko.md"
     thread_fragile([page])

@@ -9,7 +9,7 @@ import pytest
 from nnref_docs.check import check_pair, main, pair_key
 from nnref_docs.isolate import shared_server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 KO = """# 새 페이지
 

@@ -16,7 +16,7 @@ A few pages' scripts also run end to end as a reader runs them, in a fresh inter
 each cell prints compared with the page by the harness's own rule (``nnref_docs.compare``), and
 the files they leave in their folder compared with the ones their header names. The install line
 at the top of every download names an extra of ``pyproject.toml`` that brings every third-party
-module the pages import (checked here on every page and lab); ``tests/test_package_install.py``
+module the pages import (checked here on every page and lab); ``tests/repo/test_package_install.py``
 installs the built wheel with that line into a fresh venv and runs downloaded scripts there.
 """
 
@@ -57,7 +57,7 @@ from nnref_docs.parse import ParseError, parse_page
 from nnref_docs.run import seed_everything
 from nnref_docs.uses import analyse, uses_from_above
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
 

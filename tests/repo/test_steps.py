@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STEPS = ("make check", "make lint", "make test", "make test-portable", "make build", "make book")
 STEP = re.compile(r"\bmake (?:check|lint|test-portable|test|build|book)\b(?!-)")
 

@@ -16,7 +16,7 @@ def test_the_gpu_job_requires_cuda_and_runs_the_cuda_tests():
     run = next(step for step in steps if "NNREF_REQUIRE_CUDA" in step.get("env", {}))
     assert run["env"]["NNREF_REQUIRE_CUDA"] == "1"
     assert "pytest" in run["run"] and "not browser" in run["run"]
-    assert (ROOT / "tests" / "test_cuda.py").exists()
+    assert (ROOT / "tests" / "unit" / "test_cuda.py").exists()
 
 
 def test_require_cuda_fails_the_run_without_a_device(request, monkeypatch):

@@ -30,7 +30,7 @@ import torch.nn.functional as F
 from nnref import scratch
 from nnref_docs import apiref  # the torch-mirror table the site renders
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.long,

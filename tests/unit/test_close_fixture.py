@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-CONFTEST = Path(__file__).with_name("conftest.py")
+CONFTEST = Path(__file__).parents[1] / "conftest.py"  # tests/conftest.py
 
 
 def test_a_result_outside_its_tolerance_fails_and_is_not_recorded(close):
