@@ -269,3 +269,23 @@ def test_downloaded_scripts_run_in_a_fresh_venv_with_the_install_line(downloads_
         result = run_script(code, script, folder / "work", python=downloads_python)
         found += problems(page, code, result, script) + header_names_the_files(code, folder / "work", page)
     assert not found, "\n\n".join(found)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(INSTALL_TEST != "all", reason="every lab in a fresh venv (minutes): NNREF_INSTALL_TEST=all")
+def test_downloaded_lab_scripts_run_in_a_fresh_venv_with_the_install_line(downloads_python, tmp_path):
+    """A lab's ``.py`` download is its jupytext source: run top to bottom as a script, it passes its
+    own checks (the ``assert`` cells) with only what the install line installed."""
+    labs = sorted((ROOT / "docs" / "labs").glob("*.py"))
+    assert len(labs) == 14
+    failed = []
+    for lab in labs:
+        folder = tmp_path / lab.stem
+        folder.mkdir()
+        script = folder / lab.name
+        script.write_text(lab.read_text(encoding="utf-8"), encoding="utf-8")
+        env = {**ENV, "MPLBACKEND": "Agg"}
+        result = run(downloads_python, "-I", script, cwd=folder, check=False, timeout=600, env=env)
+        if result.returncode != 0:
+            failed.append(f"{lab.name} exited {result.returncode}\n{result.stderr[-2000:]}")
+    assert not failed, "\n\n".join(failed)
