@@ -11,8 +11,10 @@ import pytest
 from nnref_docs.collect import make_sybil
 from nnref_docs.stamps import Recorder
 
-ROOT = Path(__file__).parent
 pytest_plugins = ("pytester",)  # tests/toolkit/test_toolkit_failures.py runs pytest on fixture pages
+# this file's own folder, not nnref_docs.paths.ROOT: the tests copy this conftest into throw-away
+# projects (tests/toolkit/test_page_as_one_unit.py), where it must collect that project's pages
+ROOT = Path(__file__).parent
 pytest_collect_file = make_sybil(ROOT).pytest()
 _recorder = Recorder(ROOT)
 

@@ -22,9 +22,8 @@ import time
 from pathlib import Path
 
 from nnref_docs.browser import launch_chromium, serve
+from nnref_docs.paths import ROOT
 from nnref_docs.sitebuild import base_path
-
-ROOT = Path(__file__).resolve().parents[1]
 
 BUDGETS = {"suite_s": 120.0, "docs_s": 60.0, "cold_build_s": 90.0, "page_bytes": 1.5e6}
 PARALLEL = ["-n", "auto", "--dist", "loadscope"]  # as `make test`

@@ -2,32 +2,52 @@
 
 One folder to read to understand how a page is verified. The pytest plugin (``conftest.py``), the
 MkDocs hooks (``hooks/``) and the tools (``tools/``) all import from here; nothing here imports
-from ``tests/`` or ``hooks/``, and ``nnref`` never imports this package.
+from ``tests/`` or ``hooks/``, and ``nnref`` never imports this package. Every module, one line
+each (``tests/repo/test_module_map.py`` fails when one is missing):
 
-- :mod:`.fences` the one fence scanner: which lines are fenced code, which are text.
-- :mod:`.parse` the executable blocks of a page and the harness directives.
+Reading and running a page (the verify core):
+
+- :mod:`.paths` where things are: the repository root, ``docs/``, ``mkdocs.yml``, the record.
+- :mod:`.words` every word of the site's interface, in both languages, in one table.
+- :mod:`.fences` the one fence scanner: fenced code and text lines, headings, HTML comments.
+- :mod:`.parse` the executable blocks of a page, the harness directives, a doctest as code.
 - :mod:`.compare` the output rule (one unit in the last printed digit) and the doctest checker.
-- :mod:`.run` runs a page's blocks in one namespace and words each failure as ``file:line``.
-- :mod:`.collect` plugs the parser and runner into Sybil, and so into pytest.
-- :mod:`.pages` the two languages of a page: pairing, language, the code that must match.
-- :mod:`.figures` compares figures by what they show, and gives each SVG figure its size on the
-  built page.
-- :mod:`.math` typesets the pages' math when the site is built, with the site's own KaTeX.
+- :mod:`.figures` compares figures by what they show, and sizes each SVG figure on the built page.
+- :mod:`.run` runs a page's blocks in one namespace (after the one seeding recipe) and words each
+  failure as ``file:line``.
+- :mod:`.pagechild` the child end of the page server: warms up once, forks a process per page.
+- :mod:`.isolate` the parent end: :class:`~.isolate.PageServer` sends a page's blocks to a child.
+- :mod:`.collect` plugs the parser and the page server into Sybil, and so into pytest.
+- :mod:`.problems` one finding of a check, worded ``docs/<page>.md:<line>: what is wrong``.
+- :mod:`.pages` the two languages of a page: pairing, language, and the code that must match.
+- :mod:`.links` links between pages, checked on the Markdown (target page, heading anchor).
+- :mod:`.prose` prose checked like code: stated numbers, and what the two languages say.
+- :mod:`.check` ``make check PAGE=...``: every check of one page pair, in seconds.
 - :mod:`.portable` another reader's machine: other kernel paths and thread counts, for
   ``make check`` and ``make test-portable``.
-- :mod:`.export` a page's code as a script and a notebook (the downloads); :mod:`.uses` which
-  names a block takes from the blocks above it.
-- :mod:`.glossary`, :mod:`.errata`, :mod:`.stamps` the glossary, the errata page and the
-  "verified" stamp; :mod:`.sitebuild` builds the site as ``make build`` does; :mod:`.paths`.
+- :mod:`.stamps` the record of which pages passed, and the "verified" stamp made from it.
 - :mod:`.labs` the lab notebooks: their cells, their run with what each cell printed (kept in the
   record by :mod:`.stamps`), and those outputs and the stamp on a lab's built page.
-- :mod:`.book` every page of the nav on one page per language (the book); :mod:`.pdf` prints it to
-  PDF with headless Chromium and checks the PDF (``make book``).
-- What the MkDocs hooks do, each hook an adapter of a few lines: :mod:`.apiref` the API reference
-  (links to its entries, the torch-mirror table, the griffe extension for Sphinx roles);
-  :mod:`.downloads` the downloads beside each page and lab, and the notes above dependent blocks;
-  :mod:`.notebooks` the labs as pages under mkdocs-static-i18n; :mod:`.skiplabel` the box above
-  each block the tests skip.
+
+The site's features (what the MkDocs hooks call, each hook an adapter of a few lines):
+
+- :mod:`.uses` which names a block takes from the blocks above it.
+- :mod:`.export` a page's code as a script and a notebook (the downloads).
+- :mod:`.downloads` the downloads beside each page and lab, and the notes above dependent blocks.
+- :mod:`.skiplabel` the box above each block the tests skip.
+- :mod:`.glossary` the glossary page, its tooltips, and the terms a page should avoid.
+- :mod:`.errata` the errata page, collected from the erratum boxes of every page.
+- :mod:`.apiref` the API reference: links to its entries, the torch-mirror table, Sphinx roles.
+- :mod:`.notebooks` the labs as pages under mkdocs-static-i18n.
+- :mod:`.math` typesets the pages' math when the site is built, with the site's own KaTeX.
+- :mod:`.search` what the site's search indexes, and one index per language.
+- :mod:`.book` every page of the nav on one page per language (the book).
+- :mod:`.pdf` prints the book to PDF with headless Chromium and checks the PDF (``make book``).
+
+The infrastructure (building and reading the site for the tests and tools):
+
+- :mod:`.sitebuild` builds the site as ``make build`` does.
+- :mod:`.browser` the built site served as GitHub Pages serves it, and headless Chromium to read it.
 """
 
 from .parse import Block, ParseError, parse_page

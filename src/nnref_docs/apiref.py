@@ -29,15 +29,13 @@ from pathlib import Path
 import griffe
 import yaml
 
-from .fences import Text, scan
+from .fences import uncommented
+from .words import WORDS
 
 MODULES = ("autograd", "scratch", "models", "data", "train")
 SRC = Path(__file__).resolve().parents[1]
 MIRRORS_MARKER = "<!-- torch-mirrors -->"
-MIRRORS_HEAD = {
-    "ko": ("nnref.scratch", "대응하는 PyTorch", "지원하지 않음"),
-    "en": ("nnref.scratch", "PyTorch counterpart", "Not supported"),
-}
+MIRRORS_HEAD = {lang: words["mirrors_head"] for lang, words in WORDS["apiref"].items()}  # nnref_docs.words
 log = logging.getLogger("mkdocs.hooks.api_reference")
 
 
@@ -88,14 +86,9 @@ def link_inline_code(markdown: str, targets: dict[str, str], where: str = "") ->
     """Every inline code span naming a documented object becomes ``[`...`][identifier]``; fenced
     blocks (:func:`nnref_docs.fences.scan`), HTML comments and headings are left alone."""
     lines = markdown.splitlines(keepends=True)
-    comment = False
-    for part in scan(markdown, strict=False):
-        if not isinstance(part, Text):
-            continue
+    for part, kept in uncommented(markdown):
         line = part.text
-        if comment or "<!--" in line:
-            comment = "-->" not in line.split("<!--")[-1]
-        elif not line.lstrip().startswith("#"):
+        if kept == line and not line.lstrip().startswith("#"):  # no comment on it, not a heading
             index = part.line - 1
             lines[index] = INLINE.sub(lambda m: _link(m, targets, where), lines[index])
     return "".join(lines)

@@ -17,15 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
+from .words import WORDS
+
 MARKER = "<!-- nnref-book -->"
 PLACEHOLDER = '<div class="nnref-book" id="nnref-book"></div>'
 # pages the book leaves out (the book page says why): notebooks, the API reference, the guide for
 # contributors, and the book itself
 LEFT_OUT = ("labs/", "reference/", "contributing.", "book.")
-TEXT = {
-    "ko": {"download": "PDF로 내려받기", "contents": "차례"},
-    "en": {"download": "Download the PDF", "contents": "Contents"},
-}
+TEXT = WORDS["book"]  # nnref_docs.words
 
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
 _DROP = [  # what is for the screen only: page buttons (downloads, edit), permalinks, copy buttons

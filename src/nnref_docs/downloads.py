@@ -27,34 +27,12 @@ from pathlib import Path
 
 from .export import page_code
 from .parse import ParseError, parse_page
+from .words import WORDS
 
 log = logging.getLogger("mkdocs.hooks.downloads")
 
 MAX_NAMES = 6
-TEXT = {
-    "ko": {
-        "script": "이 페이지의 코드를 파이썬 스크립트로 내려받기 (.py)",
-        "notebook": "이 페이지의 코드를 노트북으로 내려받기 (.ipynb)",
-        "lab_notebook": "노트북 내려받기 (.ipynb)",
-        "lab_script": "실습을 파이썬 스크립트로 내려받기 (.py)",
-        "uses": "앞 블록에서 만든 이름을 씁니다:",
-        "more": "외 {n}개",
-        "copy": "이 블록까지 코드 복사",
-        "copy_title": "페이지의 첫 블록부터 이 블록까지, 그대로 실행되는 코드를 복사합니다",
-        "copied": "복사했습니다",
-    },
-    "en": {
-        "script": "Download this page's code as a Python script (.py)",
-        "notebook": "Download this page's code as a notebook (.ipynb)",
-        "lab_notebook": "Download notebook (.ipynb)",
-        "lab_script": "Download the lab as a Python script (.py)",
-        "uses": "Uses names from earlier blocks:",
-        "more": "and {n} more",
-        "copy": "Copy the code up to here",
-        "copy_title": "Copies the page's code from its first block through this one, ready to run",
-        "copied": "Copied",
-    },
-}
+TEXT = WORDS["downloads"]  # nnref_docs.words
 ICONS = {"script": "material/language-python", "notebook": "material/notebook-outline"}
 
 

@@ -14,17 +14,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .fences import text_lines
+from .fences import HEADING, text_lines
 from .pages import page_key
+from .words import WORDS
 
 MARKER = "<!-- errata -->"
 BOX = re.compile(r'^(?P<indent>[ \t]*)[!?]{3}\+?[ \t]+erratum[ \t]+"(?P<title>[^"]+)"[ \t]*$')
-HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.+?)[ \t]*(\{#(?P<id>[\w-]+)\})?[ \t]*$")
 SEED = re.compile(r"\bseed\s*(00[0-4])", re.IGNORECASE)
-WORDS = {
-    "ko": {"section": "검증하는 절", "seed": "원본 노트", "count": "항목 {n}개"},
-    "en": {"section": "verified in", "seed": "source note", "count": "{n} entries"},
-}
 
 
 @dataclass
@@ -105,7 +101,7 @@ def chapter_title(docs: Path, chapter: str, lang: str) -> str:
 
 
 def render(errata: list[Erratum], lang: str, docs: Path) -> str:
-    words = WORDS[lang]
+    words = WORDS["errata"][lang]
     out = [words["count"].format(n=len(errata)), ""]
     chapter = None
     for e in errata:

@@ -26,12 +26,13 @@ end to end in a fresh interpreter.
 from __future__ import annotations
 
 import ast
-import doctest
 from dataclasses import dataclass, field
 
-from .parse import Block, parse_page
-from .run import SEED
+from .compare import normalize_output
+from .parse import Block, doctest_as_code, parse_page
+from .run import seed_code
 from .uses import analyse, uses_from_above
+from .words import WORDS
 
 # The line at the top of every download: nnref with the `examples` extra of pyproject.toml, which
 # brings every third-party module the pages' code imports (tests/toolkit/test_downloads.py checks that it
@@ -45,64 +46,7 @@ INSTALL_COMMAND = (
     "--extra-index-url https://download.pytorch.org/whl/cpu"
 )
 
-TEXT = {
-    "en": {
-        "header": (
-            "{title}: the page's code as one script\n{url}\n\n"
-            "Every python block of the page in order (with the setup the page keeps out of sight), so this\n"
-            "file runs alone, top to bottom. Under each block, as comments, is the output the page shows.\n"
-            "Made by the site build from {source}.\n\n"
-            "{writes}"
-            "It needs the nnref package. Without a clone of the repository, install it with what the code of\n"
-            "every page imports (PyTorch's CPU build among them):\n"
-            "  {install}"
-        ),
-        "writes": "Running it writes these files into the folder it runs in: {files}",
-        "seed": "The seeds (and the single PyTorch thread) the docs' tests set before each page",
-        "cell": "Page line {line}",
-        "hidden": "setup the page keeps out of sight",
-        "skipped": "not run: {reason}",
-        "self_check": "not run: it checks the page's own Markdown (it reads __file__)",
-        "output": "Output:",
-        "intro": (
-            "The code of [this page]({url}): every python block in order, with the output the page shows "
-            "under each cell. Made by the site build from `{source}`."
-        ),
-        "install": (
-            "It needs the `nnref` package. Without a clone of the repository, install it with what the code of "
-            "every page imports (PyTorch's CPU build among them):"
-        ),
-        "install_jupyter": "In a Jupyter notebook, run the same line with `%pip` in place of `pip`.",
-    },
-    "ko": {
-        "header": (
-            "{title}: 페이지 코드 전체\n{url}\n\n"
-            "페이지의 파이썬 블록을 (페이지에 보이지 않는 준비 코드까지) 순서대로 모두 담았으므로 이 파일 하나만\n"
-            "위에서 아래로 실행하면 됩니다. 각 블록 아래 주석은 페이지에 나온 출력입니다.\n"
-            "사이트 빌드가 {source}에서 만들었습니다.\n\n"
-            "{writes}"
-            "nnref 패키지가 필요합니다. 저장소를 복제하지 않았다면 모든 페이지의 코드가 쓰는 패키지(CPU용 PyTorch\n"
-            "포함)와 함께 이렇게 설치하세요.\n"
-            "  {install}"
-        ),
-        "writes": "실행하면 현재 작업 폴더에 다음 파일이 생깁니다: {files}",
-        "seed": "문서 테스트가 페이지마다 정하는 시드(와 PyTorch 스레드 하나)",
-        "cell": "페이지 {line}행",
-        "hidden": "페이지에 보이지 않는 준비 코드",
-        "skipped": "실행하지 않음: {reason}",
-        "self_check": "실행하지 않음: 페이지 자신의 Markdown을 확인하는 코드(__file__을 읽음)",
-        "output": "출력:",
-        "intro": (
-            "[이 페이지]({url})의 코드입니다. 파이썬 블록을 순서대로 모두 담았고, 각 셀 아래에 페이지에 나온 "
-            "출력을 붙였습니다. 사이트 빌드가 `{source}`에서 만들었습니다."
-        ),
-        "install": (
-            "`nnref` 패키지가 필요합니다. 저장소를 복제하지 않았다면 모든 페이지의 코드가 쓰는 패키지(CPU용 PyTorch "
-            "포함)와 함께 이렇게 설치하세요."
-        ),
-        "install_jupyter": "주피터 노트북에서는 `pip` 대신 `%pip`로 같은 줄을 실행하면 됩니다.",
-    },
-}
+TEXT = WORDS["export"]  # nnref_docs.words
 
 
 @dataclass
@@ -154,7 +98,7 @@ class PageCode:
                 cells.append(new_markdown_cell(f"*{cell.title}*"))
             outputs = []
             if cell.expected and cell.runs:
-                outputs.append(new_output("stream", name="stdout", text=_normalized(cell.expected) + "\n"))
+                outputs.append(new_output("stream", name="stdout", text=normalize_output(cell.expected) + "\n"))
             made = new_code_cell(code.rstrip("\n"), outputs=outputs)
             if cell.block is not None:
                 made.metadata["nnref"] = {"page_line": cell.block.line}
@@ -243,48 +187,8 @@ def files_written(codes: list[str]) -> list[str]:
     return list(names)
 
 
-def _normalized(text: str) -> str:
-    lines = [line.rstrip() for line in text.splitlines()]
-    return "\n".join(lines).strip("\n")
-
-
 def _commented(code: str, mark: str = "# ") -> str:
     return "".join(f"{mark}{line}".rstrip() + "\n" for line in code.splitlines())
-
-
-def _shows_value(source: str) -> bool:
-    """A REPL line whose value the REPL would print (an expression that is not a print() call)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return False
-    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
-        return False
-    value = tree.body[0].value
-    return not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "print")
-
-
-def doctest_as_code(source: str) -> tuple[str, str]:
-    """A ``>>>`` session as plain code, and the output it prints (the session's expected output)."""
-    code, wants = [], []
-    for example in doctest.DocTestParser().get_examples(source):
-        line = example.source.rstrip("\n")
-        if example.want and _shows_value(line):
-            line = f"print(repr({line}))"
-        code.append(line + "\n")
-        wants.append(example.want)
-    return "".join(code), "".join(wants)
-
-
-def seed_code(torch_too: bool) -> str:
-    """What :func:`nnref_docs.run.seed_everything` does before a page runs, as a reader would write it."""
-    lines = ["import random", "", "import numpy as np"]
-    if torch_too:
-        lines.append("import torch")
-    lines += ["", f"random.seed({SEED})", f"np.random.seed({SEED})"]
-    if torch_too:
-        lines += [f"torch.manual_seed({SEED})", "torch.set_num_threads(1)"]
-    return "\n".join(lines) + "\n"
 
 
 def _block_cell(block: Block, words: dict) -> Cell:
@@ -348,6 +252,6 @@ def _script(page: PageCode, words: dict) -> str:
         lines += body.rstrip("\n").splitlines()
         if cell.expected and cell.runs:
             lines.append(f"# {words['output']}")
-            lines += _commented(_normalized(cell.expected)).splitlines()
+            lines += _commented(normalize_output(cell.expected)).splitlines()
         cell.end = len(lines)
     return "\n".join(lines) + "\n"

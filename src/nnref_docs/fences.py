@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 OPEN_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*?)[ \t]*$")
 CLOSE_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*$")
+# an ATX heading of a text line: its level (``hashes``), its text, and the id of an attribute list
+# after it (``## Adam {#adam}``, ``## Adam { .x #adam }``), or None
+HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.+?)[ \t]*(?:\{[^}]*#(?P<id>[\w-]+)[^}]*\})?[ \t]*$")
 
 
 class ParseError(ValueError):
@@ -96,3 +99,18 @@ def text_lines(text: str) -> Iterator[Text]:
     for part in scan(text, strict=False):
         if isinstance(part, Text):
             yield part
+
+
+def uncommented(text: str) -> Iterator[tuple[Text, str | None]]:
+    """Each line outside fences with what of it lies outside HTML comments: the whole line where no
+    comment touches it, the text before ``<!--`` on a line that opens one, and None on a line
+    inside a comment (the line that closes it included). A comment runs on while the text after
+    the last ``<!--`` of a line holds no ``-->``."""
+    comment = False
+    for part in text_lines(text):
+        line = part.text
+        opened = comment or "<!--" in line
+        kept = None if comment else line.split("<!--", 1)[0]
+        if opened:
+            comment = "-->" not in line.split("<!--")[-1]
+        yield part, kept

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from .fences import text_lines
+from .fences import uncommented
+from .words import WORDS
 
 MARKER = "<!-- glossary -->"
 SKIP_TAGS = {
@@ -85,11 +86,11 @@ def plain_en(term: str) -> str:
 def table(entries, lang: str) -> str:
     if lang == "ko":
         rows = sorted(entries, key=lambda e: e["ko"])
-        head = "| 용어 | English | 뜻 |\n| --- | --- | --- |"
+        head = WORDS["glossary"]["ko"]["head"]
         body = [f"| **{e['ko']}** {{#{anchor(e)}}} | {e['en']} | {e['ko_def']} |" for e in rows]
     else:
         rows = sorted(entries, key=lambda e: e["en"].lower())
-        head = "| Term | 한국어 | Meaning |\n| --- | --- | --- |"
+        head = WORDS["glossary"]["en"]["head"]
         body = [f"| **{e['en']}** | {e['ko']} | {e['en_def']} |" for e in rows]
     return "\n".join([head, *body])
 
@@ -154,14 +155,9 @@ def add_tooltips(content: str, entries, lang: str) -> str:
 
 def prose_lines(text: str) -> Iterator[tuple[int, str]]:
     """(line number, text) of running text: no fences, inline code, comments, math or link targets."""
-    comment = False
-    for part in text_lines(text):
-        number, line = part.line, part.text
-        if "<!--" in line:
-            comment = "-->" not in line.split("<!--", 1)[1]
-            line = line.split("<!--", 1)[0]
-        elif comment:
-            comment = "-->" not in line
+    for part, line in uncommented(text):
+        number = part.line
+        if line is None:
             continue
         line = re.sub(r"`[^`]*`", "", line)
         line = re.sub(r"\$[^$]*\$", "", line)

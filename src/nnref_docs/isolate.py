@@ -1,9 +1,10 @@
 """Run each page in a process of its own, as a reader's ``python page.py`` would, without paying
 for ``import torch`` once per page.
 
-A :class:`PageServer` is one interpreter started with ``python -I`` (installed packages only, so
-``nnref`` and this toolkit, but not ``tests/`` or ``docs/``) in an empty folder. It imports NumPy,
-PyTorch and Matplotlib once, then forks a child for each page. The child runs the page's blocks
+A :class:`PageServer` (this module: the parent end) is one interpreter started with ``python -I -m
+nnref_docs.pagechild`` (installed packages only, so ``nnref`` and this toolkit, but not ``tests/``
+or ``docs/``) in an empty folder. It imports NumPy, PyTorch and Matplotlib once, then forks a
+child for each page (:mod:`.pagechild`, the child end). The child runs the page's blocks
 one at a time, in one fresh namespace, with :class:`.run.PageRun`, and answers each request with
 the runner's message. What one page imports, patches or sets globally (a default dtype, print
 options, a seed) dies with its child, so a page passes only if it runs from a clean start: the
@@ -29,149 +30,6 @@ from pathlib import Path
 
 from .parse import Block, makes_figures
 from .run import where
-
-BLOCK_TIMEOUT_S = 600
-
-SERVER = r"""
-import json, os, sys
-from nnref_docs.isolate import serve_page, warm_up
-warm_up()
-for line in sys.stdin:
-    job = json.loads(line)
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            status = serve_page(job)
-        finally:
-            os._exit(status)
-    _, wait_status = os.waitpid(pid, 0)
-    print(json.dumps({"exit": os.waitstatus_to_exitcode(wait_status)}), flush=True)
-"""
-
-
-def warm_up() -> None:
-    """Import, once in the server, what the pages import, and pay the costs a process pays on first
-    use (torch.optim pulls in torch._dynamo: 1.3 s; Matplotlib loads its fonts on the first figure
-    and builds its math-text parser on the first formula; CairoSVG loads libcairo).
-
-    The children start from here: nothing of this is in a page's namespace, every page seeds its
-    generators itself, and PyTorch runs single-threaded meanwhile so that no thread pool exists
-    before the fork; the thread count is then put back as it was.
-    """
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy  # noqa: F401
-    import torch
-
-    import nnref.autograd
-    import nnref.cli
-    import nnref.data
-    import nnref.models
-    import nnref.scratch
-    import nnref.train  # noqa: F401
-
-    from . import compare, figures, run  # noqa: F401
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        nn = torch.nn
-        model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Flatten(), nn.Linear(8, 2))
-        lstm = nn.LSTM(2, 3, batch_first=True)
-        for optimizer in (torch.optim.Adam(model.parameters()), torch.optim.SGD(lstm.parameters(), lr=0.1)):
-            loss = model(torch.zeros(1, 1, 4, 4)).sum() + lstm(torch.zeros(1, 2, 2))[0].sum()
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(4, 2)), batch_size=2)
-        list(loader)
-        fig, ax = plt.subplots()
-        ax.plot([0, 1], [0, 1], label="x")
-        ax.legend()
-        ax.set_title("warm-up")
-        ax.set_xlabel(r"$\eta \cdot 10^{-2}$")  # builds Matplotlib's math-text parser and loads its fonts
-        for fmt in ("svg", "png"):
-            fig.savefig(io.BytesIO(), format=fmt)
-        plt.close("all")
-        try:  # what compares a page's SVG figures with the shipped ones (nnref_docs.figures)
-            import cairosvg  # noqa: F401
-        except (ImportError, OSError):  # no libcairo: figures.compare_figures reports that itself
-            pass
-    finally:
-        torch.set_num_threads(threads)
-
-
-def serve_page(job: dict) -> int:
-    """In the forked child: run one page's requests until ``end``. Returns the exit status."""
-    import signal
-    import unittest
-
-    from .run import PageRun
-
-    # the protocol gets its own descriptors; a page sees an empty stdin (input() raises EOFError
-    # instead of eating a request) and a stdout that is not the protocol (C code writes to fd 1)
-    requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
-    answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-    os.dup2(2, 1)
-    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the child
-    sys.stdout = sys.stderr
-
-    def answer(**message) -> None:
-        answers.write(json.dumps(message) + "\n")
-        answers.flush()
-
-    def too_long(signum, frame):
-        raise TimeoutError(f"the block ran longer than {BLOCK_TIMEOUT_S} s")
-
-    signal.signal(signal.SIGALRM, too_long)
-    run = PageRun(Path(job["path"]), Path(job["root"]))
-    run.setup({})
-    answer(ready=True)
-    try:
-        for line in requests:
-            request = json.loads(line)
-            if request["op"] == "end":
-                break
-            signal.alarm(BLOCK_TIMEOUT_S)
-            run.printed = ""
-            caught: list = []
-            try:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
-                    if request["op"] == "block":
-                        message = run.run_block(Block(**request["block"]))
-                    else:
-                        message = run.check_figures()
-            except unittest.SkipTest as skip:
-                answer(skip=str(skip))
-                continue
-            except BaseException as error:  # noqa: BLE001 - SystemExit from a page, a timeout: reported
-                line = request["block"]["line"] if request["op"] == "block" else 1
-                stopped = f"{type(error).__name__}: {error}"
-                message = f"{where(run.path, line, run.root)}: the block stopped the page: {stopped}"
-            finally:
-                signal.alarm(0)
-            answer(message=message, warnings=[_warning(w) for w in caught], printed=run.printed)
-    finally:
-        run.teardown(run.namespace)
-    answer(bye=True)
-    return 0
-
-
-def _warning(w: warnings.WarningMessage) -> dict:
-    category = w.category
-    return {
-        "message": str(w.message),
-        "category": f"{category.__module__}.{category.__qualname__}",
-        "filename": w.filename,
-        "lineno": w.lineno,
-    }
 
 
 def _reissue(found: list[dict]) -> None:
@@ -215,7 +73,7 @@ class PageServer:
         env = {**{k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}, **(env or {})}
         env["MPLBACKEND"] = "Agg"
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-c", SERVER],
+            [sys.executable, "-I", "-m", "nnref_docs.pagechild"],
             cwd=self.home,
             env=env,
             stdin=subprocess.PIPE,

@@ -13,12 +13,11 @@ import posixpath
 import re
 from pathlib import Path
 
-from .fences import text_lines
+from .fences import HEADING, text_lines
 from .pages import page_language
 from .problems import Problem
 
 LINK = re.compile(r"(?<!!)\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
-HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.+?)[ \t]*(?:\{[^}]*#(?P<id>[\w-]+)[^}]*\})?[ \t]*$")
 EXPLICIT_ID = re.compile(r"\{[^}]*#(?P<id>[\w-]+)[^}]*\}")
 
 

@@ -7,7 +7,7 @@ import re
 import tokenize
 from pathlib import Path
 
-from .parse import Block, parse_page
+from .parse import Block, doctest_as_code, parse_page
 from .problems import Problem
 
 LANGS = ("ko", "en")
@@ -89,9 +89,12 @@ def masked_lines(source: str) -> list[tuple[int, str]] | None:
 
 
 def doctest_code(source: str) -> str:
-    """Only the ``>>>``/``...`` lines of a doctest; expected output may be translated."""
-    lines = [ln.strip()[4:] for ln in source.splitlines() if ln.strip().startswith((">>>", "..."))]
-    return "\n".join(lines)
+    """Only the ``>>>``/``...`` lines of a doctest, as typed (expected output may be translated);
+    a malformed session, which the run reports, has no code to compare."""
+    try:
+        return doctest_as_code(source, print_values=False)[0]
+    except ValueError:
+        return ""
 
 
 def comparable(block: Block) -> tuple[str, str]:

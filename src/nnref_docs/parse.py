@@ -21,6 +21,8 @@ reason, an unknown directive, an unclosed fence) is a :class:`ParseError` with i
 
 from __future__ import annotations
 
+import ast
+import doctest
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -202,3 +204,31 @@ class _PageParser:
         for block in self.blocks:
             if block.output_line is not None and block.kind == "code" and block.expected is None:
                 raise ParseError(block.output_line, "this output directive's block has no ```text output to compare")
+
+
+def _shows_value(source: str) -> bool:
+    """A REPL line whose value the REPL would print (an expression that is not a print() call)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return False
+    value = tree.body[0].value
+    return not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "print")
+
+
+def doctest_as_code(source: str, *, print_values: bool = True) -> tuple[str, str]:
+    """A ``>>>`` session as plain code (one line per ``>>>``/``...`` line), and the output it prints
+    (the session's expected output). With ``print_values``, a line whose value the session shows
+    becomes ``print(repr(line))``, so that run as a script it prints what the session shows;
+    without, the code is the session's lines as typed (what the two languages must share).
+    A malformed session is doctest's :class:`ValueError`."""
+    code, wants = [], []
+    for example in doctest.DocTestParser().get_examples(source):
+        line = example.source.rstrip("\n")
+        if print_values and example.want and _shows_value(line):
+            line = f"print(repr({line}))"
+        code.append(line + "\n")
+        wants.append(example.want)
+    return "".join(code), "".join(wants)

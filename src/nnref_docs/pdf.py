@@ -21,9 +21,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .book import pdf_name
+from .pages import LANGS
 from .paths import DOCS, MKDOCS_YML, ROOT
 
-LANGS = ("ko", "en")
 BOOK_PATH = {"ko": "/book/", "en": "/en/book/"}
 MARGIN_MM = {"top": 16, "right": 15, "bottom": 18, "left": 15}  # the same as print.css's @page
 A4_PT = (595.28, 841.89)

@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .fences import Fence, scan
-from .links import HEADING
+from .fences import HEADING, Fence, scan
 from .problems import Problem
 
 # what is not prose inside a line

@@ -11,7 +11,6 @@ from __future__ import annotations
 import doctest
 import io
 import os
-import random
 import shutil
 import tempfile
 import traceback
@@ -38,25 +37,32 @@ def where(path: Path | str, line: int, root: Path | None = None) -> str:
     return f"{path.as_posix()}:{line}"
 
 
-def seed_everything(seed: int = SEED, torch_too: bool = True) -> None:
-    random.seed(seed)
-    try:
-        import numpy as np
+def seed_code(torch_too: bool, seed: int = SEED) -> str:
+    """The one seeding recipe, as the Python a reader would write: Python's, NumPy's and (with
+    ``torch_too``) PyTorch's generators seeded with ``seed``, and PyTorch's thread count set from
+    ``NNREF_TORCH_THREADS`` when the code runs (one thread unless it says a number, or ``default``
+    for torch's own count). :func:`seed_everything` runs it before each page, and the page's
+    script and notebook (:mod:`.export`) start with it.
 
-        np.random.seed(seed)
-    except ImportError:  # pragma: no cover - numpy is a dependency of nnref
-        pass
-    if not torch_too:
-        return
-    try:
-        import torch
-    except ImportError:
-        return
-    torch.manual_seed(seed)
-    # one thread: small models run faster without thread overhead on a 2-core machine. Pages must
-    # print the same with a reader's default thread count: `make test-portable` runs them that way.
-    if os.environ.get("NNREF_TORCH_THREADS", "1") != "default":
-        torch.set_num_threads(int(os.environ.get("NNREF_TORCH_THREADS", "1")))
+    One thread because small models run faster without thread overhead on a 2-core machine; pages
+    must print the same at other counts, which ``make check`` and ``make test-portable`` try
+    (:mod:`.portable`)."""
+    imports = ["import os", "import random", "", "import numpy as np", "import torch"]
+    lines = imports if torch_too else ["import random", "", "import numpy as np"]
+    lines += ["", f"random.seed({seed})", f"np.random.seed({seed})"]
+    if torch_too:
+        lines += [
+            f"torch.manual_seed({seed})",
+            "# one PyTorch thread, as the docs' tests run (NNREF_TORCH_THREADS=3: three; =default: torch's own)",
+            'if os.environ.get("NNREF_TORCH_THREADS", "1") != "default":',
+            '    torch.set_num_threads(int(os.environ.get("NNREF_TORCH_THREADS", "1")))',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def seed_everything(seed: int = SEED, torch_too: bool = True) -> None:
+    """Run :func:`seed_code` here, in a namespace of its own (nothing of it reaches a page)."""
+    exec(compile(seed_code(torch_too, seed), "<nnref_docs seed>", "exec"), {})
 
 
 class PageRun:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 
 from .parse import ParseError, parse_page
+from .words import WORDS
 
-LABEL = {"ko": "이 블록은 실행하지 않습니다: {reason}", "en": "Not run here: {reason}"}
 CSS_CLASS = "nnref-skip"
 SKIP_COMMENT = re.compile(r"^[ \t]*<!--\s*skip\s*:")
 
@@ -39,7 +39,7 @@ def label_skips(markdown: str, lang: str) -> str:
         while index > 0 and not SKIP_COMMENT.match(lines[index]):
             index -= 1  # back from the fence to its skip comment (blank lines may sit between)
         indent = re.match(r"^[ \t]*", lines[index])[0]
-        title = LABEL[lang].format(reason=block.skip_reason)
+        title = WORDS["skiplabel"][lang]["label"].format(reason=block.skip_reason)
         inserts[index] = f'{indent}!!! warning {CSS_CLASS} "{title}"\n\n'
     if not inserts:
         return markdown

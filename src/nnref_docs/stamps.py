@@ -23,62 +23,11 @@ from importlib import metadata
 from pathlib import Path
 
 from .paths import RECORD
+from .words import WORDS
 
 LAB_RUN = "nnref_lab_run"  # the user property under which a lab's test reports its run
 
-TEXT = {
-    "ko": {
-        "ok": (
-            "이 페이지의 코드 블록 {passed}개는 {time}에 {env} 환경에서 실행되어 통과했고, 출력 블록은 코드가 "
-            "출력한 내용과 비교했습니다."
-        ),
-        "skipped": " ({skipped}개는 이유를 밝히고 건너뜀)",
-        "failed": "이 페이지의 코드 검증이 {time}에 실패했습니다(실패 {failed}건).",
-        "none": "이 빌드에는 이 페이지의 코드를 검증한 기록이 없습니다(`make test`가 기록을 남깁니다).",
-        "changed": (
-            "이 페이지는 코드가 검증된 {time} 이후에 바뀌어, 이 빌드에는 지금의 코드를 검증한 기록이 없습니다"
-            "(`make test`가 기록을 남깁니다)."
-        ),
-        "no_code": "이 페이지에는 실행할 코드 블록이 없습니다.",
-        "lab_ok": "이 실습의 코드 셀 {passed}개는 {time}에 {env} 환경에서 처음부터 끝까지 실행되어 통과했습니다.",
-        "lab_outputs": " 셀 아래의 출력은 그 실행에서 각 셀이 출력한 내용입니다.",
-        "lab_failed": (
-            "이 실습은 {time}에 실행했을 때 통과하지 못했습니다(실패 {failed}건). "
-            "그래서 셀의 출력을 보여 주지 않습니다."
-        ),
-        "lab_none": (
-            "이 빌드에는 이 실습을 실행한 기록이 없어 셀의 출력을 보여 주지 않습니다(`make test`가 기록을 남깁니다)."
-        ),
-        "lab_changed": (
-            "이 실습은 {time}에 실행된 뒤에 바뀌어, 이 빌드에는 지금의 코드를 실행한 기록이 없으므로 셀의 출력을 "
-            "보여 주지 않습니다(`make test`가 기록을 남깁니다)."
-        ),
-    },
-    "en": {
-        "ok": (
-            "The code on this page ({blocks}) was run and passed on {time} with {env}; each output block was "
-            "compared with what the code printed."
-        ),
-        "skipped": " ({skipped} skipped, each with a stated reason)",
-        "failed": "Verifying this page's code failed on {time} ({failures}).",
-        "none": "This build has no record of this page's code being verified (`make test` writes one).",
-        "changed": (
-            "This page changed after its code was verified on {time}; this build has no record of its current "
-            "code being verified (`make test` writes one)."
-        ),
-        "no_code": "This page has no code blocks to run.",
-        "lab_ok": "The code of this lab ({cells}) was run top to bottom and passed on {time} with {env}.",
-        "lab_outputs": " The output under each cell is what the cell printed in that run.",
-        "lab_failed": "This lab did not pass when it was run on {time} ({failures}), so its cells show no output.",
-        "lab_none": (
-            "This build has no record of this lab being run, so its cells show no output (`make test` writes one)."
-        ),
-        "lab_changed": (
-            "This lab changed after it was run on {time}; this build has no record of its current code being run, "
-            "so its cells show no output (`make test` writes one)."
-        ),
-    },
-}
+TEXT = WORDS["stamps"]  # nnref_docs.words
 
 
 def versions() -> dict[str, str]:

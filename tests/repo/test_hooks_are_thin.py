@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from nnref_docs.paths import ROOT
+
 HOOKS = sorted((ROOT / "hooks").glob("*.py"))
 MAX_TOTAL, MAX_HOOK = 250, 45
 

@@ -3,11 +3,11 @@ languages), the pull-request template and ``.ci/run``'s header name the steps of
 of them, in that order. Changing a step means changing this list and the six places together."""
 
 import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from nnref_docs.paths import ROOT
+
 STEPS = ("make check", "make lint", "make test", "make test-portable", "make build", "make book")
 STEP = re.compile(r"\bmake (?:check|lint|test-portable|test|build|book)\b(?!-)")
 

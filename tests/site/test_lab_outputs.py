@@ -23,12 +23,12 @@ from types import SimpleNamespace
 import pytest
 
 from nnref_docs.labs import code_cells, run_lab, with_outputs
+from nnref_docs.pages import LANGS
 from nnref_docs.paths import DOCS, MKDOCS_YML, ROOT
 from nnref_docs.sitebuild import build
 from nnref_docs.stamps import RECORD, TEXT, Recorder, outputs_path, read_record, stamp
 
 LAB = DOCS / "labs" / "01-foundations.{lang}.py"
-LANGS = ("ko", "en")
 HOME = "# {title}\n\n```python\nprint(6 * 7)\n```\n\n```text\n42\n```\n"
 
 

@@ -9,13 +9,12 @@ DevTools protocol's ``DOM.getBoxModel``. Screenshots go to artifacts/screenshots
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+
+from nnref_docs.paths import ROOT
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
 
 # pages with many output blocks, long output lines (losses, lstm, loop) and one-line outputs next to

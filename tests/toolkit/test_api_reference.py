@@ -14,8 +14,8 @@ import griffe
 import pytest
 
 from nnref_docs import apiref
+from nnref_docs.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 MODULES = ("autograd", "scratch", "models", "data", "train")
 

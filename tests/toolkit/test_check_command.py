@@ -2,14 +2,12 @@
 each is reported as file:line, with the first differing line where there is one."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from nnref_docs.check import check_pair, main, pair_key
 from nnref_docs.isolate import shared_server
-
-ROOT = Path(__file__).resolve().parents[2]
+from nnref_docs.paths import ROOT
 
 KO = """# 새 페이지
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from nnref_docs.parse import parse_page
+from nnref_docs.paths import ROOT
 from nnref_docs.run import PageRun
 
-ROOT = Path(__file__).resolve().parents[2]
 GUIDES = {lang: ROOT / "docs" / f"contributing.{lang}.md" for lang in ("ko", "en")}
 EXAMPLE = re.compile(r'^````markdown title="(?P<title>[^"]+)"\n(?P<body>.*?)^````$', re.S | re.M)
 CONSOLE = re.compile(r"^```console\n(?P<body>.*?)^```$", re.S | re.M)

@@ -54,10 +54,10 @@ from nnref_docs.export import (
 )
 from nnref_docs.pages import page_language
 from nnref_docs.parse import ParseError, parse_page
+from nnref_docs.paths import ROOT
 from nnref_docs.run import seed_everything
 from nnref_docs.uses import analyse, uses_from_above
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
 

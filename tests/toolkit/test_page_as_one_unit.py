@@ -12,7 +12,8 @@ from types import SimpleNamespace
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from nnref_docs.paths import ROOT
+
 BLOCKS = 12
 PAGE = "```python\nn = 0\nprint(n)\n```\n\n```text\n0\n```\n" + "".join(
     f"\n```python\nn += 1\nprint(n)\n```\n\n```text\n{i}\n```\n" for i in range(1, BLOCKS)

@@ -21,11 +21,11 @@ import pytest
 import yaml
 
 from nnref_docs.errata import Erratum, collect, find_errata, render
+from nnref_docs.pages import LANGS
 from nnref_docs.paths import DOCS, ROOT
 
 AUDIT = DOCS / "seed-audit.yml"
 SEEDS_DIR = Path(os.environ.get("NNREF_SEEDS", ROOT.parent / "shared" / "seeds"))
-LANGS = ("ko", "en")
 PREFIX = {"ko": "원본 노트 오류: ", "en": "Seed erratum: "}
 KINDS = {"arithmetic", "sign", "api", "code", "claim"}
 ROW_KEYS = {"seed", "where", "quote", "kind", "wrong", "verified", "page", "title_ko", "title_en"}

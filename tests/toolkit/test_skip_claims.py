@@ -17,9 +17,9 @@ import pytest
 
 from nnref_docs.fences import text_lines
 from nnref_docs.parse import parse_page
+from nnref_docs.paths import ROOT
 from nnref_docs.skiplabel import label_skips
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
 # "N blocks are not run": the number a page states

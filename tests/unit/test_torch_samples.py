@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -29,8 +28,7 @@ import torch.nn.functional as F
 
 from nnref import scratch
 from nnref_docs import apiref  # the torch-mirror table the site renders
-
-ROOT = Path(__file__).resolve().parents[2]
+from nnref_docs.paths import ROOT
 
 pytestmark = [
     pytest.mark.long,
