@@ -8,7 +8,8 @@ holds links to this venv's NumPy.
 One test does download, and takes minutes: it installs the wheel into a fresh venv with the line
 at the top of every download (``nnref_docs.export.INSTALL_COMMAND``, ``-c constraints.txt`` added),
 and runs downloaded scripts there, plotting ones included. ``make test`` skips it; CI runs it on
-its own with ``NNREF_INSTALL_TEST=1`` (``=all`` runs every page's script, not a sample).
+its own with ``NNREF_INSTALL_TEST=all``: every page's script and every lab's ``.py`` (``=1`` runs a
+sample of five page scripts).
 """
 
 from __future__ import annotations
