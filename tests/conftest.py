@@ -139,7 +139,7 @@ def thread_fragile():
         page = THREAD_FRAGILE.replace("{title}", title)
         first.write_text(page.replace("{printed}", "?"), encoding="utf-8")
         [wrong], _, _ = shared_server().run_page(first, first.parent, parse_page(first.read_text(encoding="utf-8")))
-        [printed] = [line[1:] for line in wrong.splitlines() if line[:1] == "+" and line[:3] != "+++"]
+        [printed] = [line[1:] for line in wrong.message.splitlines() if line[:1] == "+" and line[:3] != "+++"]
         for path in paths:
             path.write_text(page.replace("{printed}", printed), encoding="utf-8")
         return printed

@@ -8,17 +8,19 @@ each (``tests/repo/test_module_map.py`` fails when one is missing):
 Reading and running a page (the verify core):
 
 - :mod:`.paths` where things are: the repository root, ``docs/``, ``mkdocs.yml``, the record.
+- :mod:`.findings` one finding of any check, :class:`~.findings.Finding`, worded
+  ``docs/<page>.md:<line>: what is wrong``.
 - :mod:`.words` every word of the site's interface, in both languages, in one table.
 - :mod:`.fences` the one fence scanner: fenced code and text lines, headings, HTML comments.
-- :mod:`.parse` the executable blocks of a page, the harness directives, a doctest as code.
+- :mod:`.parse` a :class:`~.parse.Page` read and parsed once: its executable blocks (each knowing
+  its page), the harness directives, a doctest as code.
 - :mod:`.compare` the output rule (one unit in the last printed digit) and the doctest checker.
 - :mod:`.figures` compares figures by what they show, and sizes each SVG figure on the built page.
-- :mod:`.run` runs a page's blocks in one namespace (after the one seeding recipe) and words each
-  failure as ``file:line``.
+- :mod:`.run` runs a page's blocks in one namespace (after the one seeding recipe); each failure
+  is a finding.
 - :mod:`.pagechild` the child end of the page server: warms up once, forks a process per page.
 - :mod:`.isolate` the parent end: :class:`~.isolate.PageServer` sends a page's blocks to a child.
 - :mod:`.collect` plugs the parser and the page server into Sybil, and so into pytest.
-- :mod:`.problems` one finding of a check, worded ``docs/<page>.md:<line>: what is wrong``.
 - :mod:`.pages` the two languages of a page: pairing, language, and the code that must match.
 - :mod:`.links` links between pages, checked on the Markdown (target page, heading anchor).
 - :mod:`.prose` prose checked like code: stated numbers, and what the two languages say.
@@ -50,6 +52,7 @@ The infrastructure (building and reading the site for the tests and tools):
 - :mod:`.browser` the built site served as GitHub Pages serves it, and headless Chromium to read it.
 """
 
-from .parse import Block, ParseError, parse_page
+from .findings import Finding
+from .parse import Block, Page, ParseError, parse_page
 
-__all__ = ["Block", "ParseError", "parse_page"]
+__all__ = ["Block", "Finding", "Page", "ParseError", "parse_page"]

@@ -33,14 +33,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .findings import Finding
 from .glossary import avoided_terms, load
 from .isolate import PageServer
 from .links import link_problems
 from .pages import LANGS, nav_pages, page_key, parity_problems
-from .parse import ParseError, parse_page
+from .parse import Page, ParseError
 from .paths import DOCS, MKDOCS_YML
 from .portable import CHECK_THREADS, env
-from .problems import Problem
 from .prose import number_problems, untranslated
 from .prose import parity_problems as prose_parity
 
@@ -59,19 +59,18 @@ def pair_key(argument: str, docs: Path = DOCS) -> str:
 
 
 def run_page(
-    path: Path, root: Path, server: PageServer | None = None, threads: str | None = None
-) -> tuple[list[str], int, int]:
-    """Run one page as ``make test`` does, on ``server`` or on a server of its own (with ``threads``
-    torch threads on another CPU's kernel paths, :func:`nnref_docs.portable.env`); (findings, blocks
-    run, skipped)."""
-    blocks = parse_page(path.read_text(encoding="utf-8"))
-    if not blocks:
+    page: Page, server: PageServer | None = None, threads: str | None = None
+) -> tuple[list[Finding], int, int]:
+    """Run one page's (already parsed) blocks as ``make test`` does, on ``server`` or on a server of
+    its own (with ``threads`` torch threads on another CPU's kernel paths,
+    :func:`nnref_docs.portable.env`); (findings, blocks run, skipped)."""
+    if not page.blocks:
         return [], 0, 0
     if server is not None:
-        return server.run_page(path, root, blocks)
+        return server.run_page(page.path, page.root, page.blocks)
     own = PageServer(env(threads) if threads else None)
     try:
-        return own.run_page(path, root, blocks)
+        return own.run_page(page.path, page.root, page.blocks)
     finally:
         own.close()
 
@@ -90,46 +89,45 @@ def nav_line(mkdocs_yml: Path, key: str) -> tuple[int, str]:
 
 def check_pair(
     key: str, docs: Path = DOCS, mkdocs_yml: Path = MKDOCS_YML, run: bool = True, server: PageServer | None = None
-) -> tuple[list, list]:
-    """All findings for one page pair, and a line per check for the summary.
+) -> tuple[list[Finding], list[str]]:
+    """All findings for one page pair, and a line per check for the summary; each page is read
+    and parsed once (a :class:`~nnref_docs.parse.Page`), and every check gets that page.
 
     The pages run side by side, each on a server of its own, or one after the other on ``server``
     (a test passes the one its process already has, instead of starting two).
     """
     paths = {lang: docs / f"{key}.{lang}.md" for lang in LANGS}
-    found: list[Problem | str] = []
+    root = docs.parent
+    found: list[Finding] = []
     summary: list[str] = []
-    present = {lang: path for lang, path in paths.items() if path.exists()}
+    present = {lang: Page.load(path, root) for lang, path in paths.items() if path.exists()}  # each read once
     for lang, path in paths.items():
         if lang not in present:
-            found.append(Problem(path, 1, f"missing: every page needs {key}.ko.md and {key}.en.md"))
+            found.append(Finding.at(path, 1, f"missing: every page needs {key}.ko.md and {key}.en.md", root))
     summary.append(f"pair      {'ok' if len(present) == len(paths) else 'missing a language'}")
     if not present:
         return found, summary
 
     parsed = {}
-    for lang, path in present.items():
+    for lang, page in present.items():
         try:
-            parsed[lang] = parse_page(path.read_text(encoding="utf-8"))
+            parsed[lang] = page.blocks  # parsed here, once; the checks below use these blocks
         except ParseError as error:
-            found.append(Problem(path, error.line, error.message))
+            found.append(page.finding(error.line, error.message))
     summary.append("parse     " + ", ".join(f"{lang} {len(b)} blocks" for lang, b in parsed.items()))
 
     if len(parsed) == len(paths):
-        differ = parity_problems(paths["ko"], paths["en"])
+        differ = parity_problems(present["ko"], present["en"])
         found += differ
         summary.append(f"parity    {'same code' if not differ else 'differs'}")
 
     if run and parsed:
         if server is None:
             with ThreadPoolExecutor(max_workers=len(parsed)) as pool:  # one process per page, side by side
-                runs = {
-                    lang: pool.submit(run_page, present[lang], docs.parent, None, CHECK_THREADS[lang])
-                    for lang in parsed
-                }
+                runs = {lang: pool.submit(run_page, present[lang], None, CHECK_THREADS[lang]) for lang in parsed}
             results = {lang: future.result() for lang, future in runs.items()}
         else:
-            results = {lang: run_page(present[lang], docs.parent, server) for lang in parsed}
+            results = {lang: run_page(present[lang], server) for lang in parsed}
         words = []
         for lang, (problems, ran, skipped) in results.items():
             found += problems
@@ -143,24 +141,25 @@ def check_pair(
         summary.append("run       " + "; ".join(words))
 
     if "ko" in present:
-        variants = avoided_terms(present["ko"].read_text(encoding="utf-8"), load(str(docs / "glossary.yml")))
-        found += [Problem(present["ko"], v.line, f"glossary: write '{v.term}', not '{v.found}'") for v in variants]
+        ko = present["ko"]
+        variants = avoided_terms(ko.text, load(str(docs / "glossary.yml")))
+        found += [ko.finding(v.line, f"glossary: write '{v.term}', not '{v.found}'") for v in variants]
         summary.append(f"glossary  {'ok' if not variants else f'{len(variants)} variants'}")
 
-    prose = [problem for path in present.values() for problem in number_problems(path)]
+    prose = [problem for page in present.values() for problem in number_problems(page)]
     if len(present) == len(paths):
-        prose += prose_parity(paths["ko"], paths["en"]) + untranslated(paths["ko"])
+        prose += prose_parity(present["ko"], present["en"]) + untranslated(present["ko"])
     found += prose
     summary.append(f"prose     {'ok' if not prose else f'{len(prose)} findings'}")
 
-    broken = [problem for path in present.values() for problem in link_problems(path, docs)]
+    broken = [problem for page in present.values() for problem in link_problems(page, docs)]
     found += broken
     summary.append(f"links     {'ok' if not broken else f'{len(broken)} broken'}")
 
     listed = f"{key}.md" in nav_pages(mkdocs_yml)
     if not listed:
         line, where = nav_line(mkdocs_yml, key)
-        found.append(Problem(mkdocs_yml, line, f"nav: {key}.md is not in the nav (add it {where})"))
+        found.append(Finding.at(mkdocs_yml, line, f"nav: {key}.md is not in the nav (add it {where})", root))
     summary.append(f"nav       {'listed' if listed else 'missing'}")
     return found, summary
 
@@ -180,8 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"docs/{key} ({time.perf_counter() - start:.1f} s)")
         for line in summary:
             print(f"  {line}")
-        for problem in found:
-            print(str(problem) if isinstance(problem, Problem) else problem)
+        for finding in found:
+            print(finding)
         status = status or int(bool(found))
     return status
 

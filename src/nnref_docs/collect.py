@@ -1,4 +1,4 @@
-"""Sybil glue: turn :func:`parse_page` blocks into Sybil regions, each page run in a process of
+"""Sybil glue: turn a :class:`~.parse.Page`'s blocks into Sybil regions, each page run in a process of
 its own (:mod:`.isolate`), its blocks in page order in one namespace."""
 
 from __future__ import annotations
@@ -9,22 +9,26 @@ from pathlib import Path
 from sybil import Document, Example, Region, Sybil
 
 from .isolate import PageGone, shared_server
-from .parse import ParseError, makes_figures, parse_page
-from .run import where
+from .parse import Page, ParseError, makes_figures
 
 
 def _evaluate_block(example: Example) -> str | None:
+    """Run one block on the page server: ``None`` when it passes, else its finding's text."""
+    block = example.parsed
     try:
-        return shared_server().run_block(example.parsed)
+        found = shared_server().run_block(block)
     except PageGone as gone:
-        return f"{where(example.path, example.parsed.line)}: {gone}"
+        found = block.page.finding(block.line, str(gone))
+    return None if found is None else str(found)
 
 
 def _evaluate_figures(example: Example) -> str | None:
+    """Compare the page's figures: ``None`` when they show the same, else the findings' text."""
     try:
-        return shared_server().check_figures()
+        found = shared_server().check_figures()
     except PageGone as gone:
-        return f"{where(example.path, 1)}: {gone}"
+        found = [example.parsed.finding(1, str(gone))]
+    return "\n".join(str(f) for f in found) or None
 
 
 class MarkdownPageParser:
@@ -34,10 +38,11 @@ class MarkdownPageParser:
         self.root = root
 
     def __call__(self, document: Document) -> Iterable[Region]:
+        page = Page(Path(document.path), self.root, document.text)
         try:
-            blocks = parse_page(document.text)
+            blocks = page.blocks
         except ParseError as error:
-            message = f"{where(document.path, error.line, self.root)}: {error.message}"
+            message = str(page.finding(error.line, error.message))
             offset = _line_offset(document.text, error.line)
             yield Region(offset, offset + 1, parsed=message, evaluator=lambda example: example.parsed)
             return
@@ -45,7 +50,7 @@ class MarkdownPageParser:
             yield Region(block.start, block.end, parsed=block, evaluator=_evaluate_block)
         if makes_figures(blocks):
             end = len(document.text)
-            yield Region(end, end, parsed=None, evaluator=_evaluate_figures)
+            yield Region(end, end, parsed=page, evaluator=_evaluate_figures)
 
 
 def _line_offset(text: str, line: int) -> int:

@@ -6,9 +6,10 @@ nnref_docs.pagechild`` (installed packages only, so ``nnref`` and this toolkit, 
 or ``docs/``) in an empty folder. It imports NumPy, PyTorch and Matplotlib once, then forks a
 child for each page (:mod:`.pagechild`, the child end). The child runs the page's blocks
 one at a time, in one fresh namespace, with :class:`.run.PageRun`, and answers each request with
-the runner's message. What one page imports, patches or sets globally (a default dtype, print
-options, a seed) dies with its child, so a page passes only if it runs from a clean start: the
-test of the page and the test of its downloadable script are one run.
+the runner's findings (:class:`.findings.Finding`). What one page imports, patches or sets
+globally (a default dtype, print options, a seed) dies with its child, so a page passes only if
+it runs from a clean start: the test of the page and the test of its downloadable script are one
+run.
 
 The protocol is one JSON line per request and one per answer over the server's stdin/stdout,
 strictly in turn (a request is written only after the answer to the previous one), so the
@@ -17,7 +18,6 @@ server never reads a line meant for a child.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import json
 import os
@@ -28,8 +28,8 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from .findings import Finding
 from .parse import Block, makes_figures
-from .run import where
 
 
 def _reissue(found: list[dict]) -> None:
@@ -106,35 +106,36 @@ class PageServer:
         self.page = str(Path(path).resolve())
         self._send(path=self.page, root=str(Path(root).resolve()))
 
-    def run_block(self, block: Block) -> str | None:
-        """The runner's message for ``block`` (``None``: it passed); raises SkipTest for a skip."""
+    def run_block(self, block: Block) -> Finding | None:
+        """The runner's finding for ``block`` (``None``: it passed); raises SkipTest for a skip."""
         if self.page is None:
             raise PageGone("the page's process is gone: an earlier block ended it")
-        answer = self._send(op="block", block=dataclasses.asdict(block))
+        answer = self._send(op="block", block=block.as_dict())
         if "skip" in answer:
             import unittest
 
             raise unittest.SkipTest(answer["skip"])
         _reissue(answer.get("warnings", []))
         self.printed = answer.get("printed", "")
-        return answer["message"]
+        return next((Finding(**found) for found in answer["findings"]), None)
 
-    def check_figures(self) -> str | None:
+    def check_figures(self) -> list[Finding]:
+        """A finding per figure of the page that differs from the one beside it (or is missing)."""
         if self.page is None:
             raise PageGone("the page's process is gone: an earlier block ended it")
         answer = self._send(op="figures")
         _reissue(answer.get("warnings", []))
-        return answer["message"]
+        return [Finding(**found) for found in answer["findings"]]
 
     def run_page(
         self, path: Path, root: Path, blocks: list[Block], printed: list | None = None
-    ) -> tuple[list[str], int, int]:
+    ) -> tuple[list[Finding], int, int]:
         """Run a whole page (or lab) block by block, as the pytest plugin does one test at a time.
 
-        Returns the failure messages (``file:line: ...``), the number of blocks run and skipped.
+        Returns the findings (``file:line: ...``), the number of blocks run and skipped.
         ``printed``, if given, gets what each block printed (``None``: skipped or failed).
         """
-        found: list[str] = []
+        found: list[Finding] = []
         ran = skipped = 0
         self.open(path, root)
         try:
@@ -145,19 +146,17 @@ class PageServer:
                         printed.append(None)
                     continue
                 try:
-                    message = self.run_block(block)
+                    finding = self.run_block(block)
                 except PageGone as gone:
-                    found.append(f"{where(path, block.line, root)}: {gone}")
+                    found.append(Finding.at(path, block.line, str(gone), root))
                     return found, ran, skipped
                 ran += 1
-                if message:
-                    found.append(message)
+                if finding:
+                    found.append(finding)
                 if printed is not None:
-                    printed.append(None if message else self.printed)
+                    printed.append(None if finding else self.printed)
             if makes_figures(blocks):
-                message = self.check_figures()
-                if message:
-                    found.append(message)
+                found += self.check_figures()
         finally:
             self.finish()
         return found, ran, skipped

@@ -18,6 +18,7 @@ import json
 import re
 from pathlib import Path
 
+from .findings import Finding
 from .parse import Block
 from .stamps import LAB_RUN, TEXT, digest, lab_printed, stamp, stamp_html
 
@@ -54,7 +55,7 @@ class LabRun:
     lab: str  # the lab's path from the repository root, as the record names it: docs/labs/x.en.py
     source: str  # the digest of the source that ran (stamps.digest)
     printed: list[str | None]  # per code cell: what it printed; None if it failed or was skipped
-    found: list[str]  # the failure messages, file:line first
+    found: list[Finding]  # the failures, each worded file:line: message
     ran: int
     skipped: int
 

@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 from .fences import HEADING, text_lines
-from .pages import page_language
-from .problems import Problem
+from .findings import Finding
+from .parse import Page
 
 LINK = re.compile(r"(?<!!)\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 EXPLICIT_ID = re.compile(r"\{[^}]*#(?P<id>[\w-]+)[^}]*\}")
@@ -60,11 +60,10 @@ def missing(candidates: list[Path], docs: Path) -> str:
     return f"no file {wanted.relative_to(docs).as_posix()}"
 
 
-def link_problems(path: Path, docs: Path) -> list[Problem]:
-    """Every link of one page whose page or anchor does not exist, as ``file:line``."""
-    text = path.read_text(encoding="utf-8")
-    lang = page_language(path)
-    here = path.relative_to(docs).parent.as_posix()
+def link_problems(page: Page, docs: Path) -> list[Finding]:
+    """Every link of one page (under ``docs``) whose page or anchor does not exist, as ``file:line``."""
+    text, lang = page.text, page.lang
+    here = page.path.relative_to(docs).parent.as_posix()
     problems = []
     own_anchors: set[str] | None = None
     for part in text_lines(text):
@@ -73,19 +72,19 @@ def link_problems(path: Path, docs: Path) -> list[Problem]:
             target = match["target"]
             if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("/"):
                 continue  # another site, mailto:, or absolute (the strict build refuses those)
-            page, _, anchor = target.partition("#")
-            if not page:
+            linked, _, anchor = target.partition("#")
+            if not linked:
                 own_anchors = own_anchors if own_anchors is not None else anchors(text)
                 if anchor and anchor not in own_anchors:
-                    problems.append(Problem(path, part.line, f"no heading #{anchor} on this page"))
+                    problems.append(page.finding(part.line, f"no heading #{anchor} on this page"))
                 continue
-            rel = posixpath.normpath(posixpath.join(here, page))
+            rel = posixpath.normpath(posixpath.join(here, linked))
             stem, dot, ext = rel.rpartition(".")
             # a page or lab of the reader's language (x.md -> x.ko.md), or a file as it is named
             candidates = [docs / f"{stem}.{lang}.{ext}", docs / rel] if dot else [docs / rel]
             found = next((c for c in candidates if c.exists()), None)
             if found is None:
-                problems.append(Problem(path, part.line, f"{target}: {missing(candidates, docs)}"))
+                problems.append(page.finding(part.line, f"{target}: {missing(candidates, docs)}"))
             elif anchor and found.suffix == ".md" and anchor not in anchors(found.read_text(encoding="utf-8")):
-                problems.append(Problem(path, part.line, f"{target}: no heading #{anchor} in {found.name}"))
+                problems.append(page.finding(part.line, f"{target}: no heading #{anchor} in {found.name}"))
     return problems

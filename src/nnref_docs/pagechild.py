@@ -1,13 +1,15 @@
-"""The child end of the page server (:mod:`.isolate` is the parent end): run as
-``python -I -m nnref_docs.pagechild`` in an empty folder, it imports what the pages import once
-(:func:`warm_up`), then reads one JSON request per line on stdin. A request that names a page
-(``{"path": ..., "root": ...}``) forks a child that runs that page (:func:`serve_page`) and answers
-its requests until ``end``; when the child has exited, this process writes ``{"exit": status}``.
-Requests and answers go strictly in turn, so this process never reads a line meant for a child.
+"""The child end of the page server (:mod:`.isolate` is the parent end): run as ``python -I -m
+nnref_docs.pagechild`` in an empty folder, it imports what the pages import once (:func:`warm_up`),
+then reads one JSON request per line on stdin. A request that names a page (``{"path": ..., "root":
+...}``) forks a child that runs that page (:func:`serve_page`) and answers its requests until
+``end``, each answered with its findings as plain data; when the child has exited, this process
+writes ``{"exit": status}``. Requests and answers go strictly in turn, so this process never reads
+a line meant for a child.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -15,7 +17,6 @@ import warnings
 from pathlib import Path
 
 from .parse import Block
-from .run import where
 
 BLOCK_TIMEOUT_S = 600
 
@@ -131,19 +132,19 @@ def serve_page(job: dict) -> int:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
                     if request["op"] == "block":
-                        message = run.run_block(Block(**request["block"]))
+                        found = [run.find_block(Block(**request["block"]))]
                     else:
-                        message = run.check_figures()
+                        found = run.figure_findings()
             except unittest.SkipTest as skip:
                 answer(skip=str(skip))
                 continue
             except BaseException as error:  # noqa: BLE001 - SystemExit from a page, a timeout: reported
                 line = request["block"]["line"] if request["op"] == "block" else 1
-                stopped = f"{type(error).__name__}: {error}"
-                message = f"{where(run.path, line, run.root)}: the block stopped the page: {stopped}"
+                found = [run.finding(line, f"the block stopped the page: {type(error).__name__}: {error}")]
             finally:
                 signal.alarm(0)
-            answer(message=message, warnings=[_warning(w) for w in caught], printed=run.printed)
+            findings = [dataclasses.asdict(f) for f in found if f is not None]
+            answer(findings=findings, warnings=[_warning(w) for w in caught], printed=run.printed)
     finally:
         run.teardown(run.namespace)
     answer(bye=True)

@@ -7,32 +7,17 @@ import re
 import tokenize
 from pathlib import Path
 
-from .parse import Block, doctest_as_code, parse_page
-from .problems import Problem
+from .findings import Finding
+from .parse import PAGE_NAME as PAGE_NAME
+from .parse import Block, Page, doctest_as_code
+from .parse import page_key as page_key
+from .parse import page_language as page_language
 
 LANGS = ("ko", "en")
 # Python 3.12 splits f-strings into several tokens; the text parts are masked, the {expressions} kept
 STRINGISH = {tokenize.STRING} | {
     getattr(tokenize, name) for name in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END") if hasattr(tokenize, name)
 }
-PAGE_NAME = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2})\.(?P<ext>md|py)$")
-
-
-def page_language(path: str | Path) -> str:
-    """The language of a page or lab from its file name: ``x.en.md``/``x.en.py`` -> ``"en"``.
-
-    The one place that decides it (pairs, hooks, stamps, downloads); a file without a language
-    suffix belongs to the site's default language, Korean.
-    """
-    match = PAGE_NAME.match(Path(path).name)
-    return match["lang"] if match else "ko"
-
-
-def page_key(rel: str | Path) -> str:
-    """What the two languages of a page share: ``02-backprop/chain-rule.ko.md`` -> ``02-backprop/chain-rule``."""
-    rel = Path(rel).as_posix()
-    match = PAGE_NAME.match(rel)
-    return match["stem"] if match else rel.rsplit(".", 1)[0]
 
 
 def page_pairs(docs: Path, ext: str = "md") -> dict[str, dict[str, Path]]:
@@ -102,10 +87,6 @@ def comparable(block: Block) -> tuple[str, str]:
     return block.kind, mask_code(code)
 
 
-def code_blocks(path: Path) -> list[Block]:
-    return parse_page(path.read_text(encoding="utf-8"))
-
-
 def first_difference(ko: str, en: str) -> str:
     """The first masked line that differs, as ``ko: ... / en: ...``."""
     for a, b in zip(ko.splitlines() + [""], en.splitlines() + [""], strict=False):
@@ -155,24 +136,20 @@ def differing_line(ko: Block, en: Block) -> tuple[int, int, str]:
     return ko_line, en_line, f"\n  ko: {ko_code}\n  en: {en_code}"
 
 
-def parity_problems(ko: Path, en: Path) -> list[Problem]:
+def parity_problems(ko: Page, en: Page) -> list[Finding]:
     """Where the two languages of a page stop running the same code (comments and strings aside):
-    the first differing line of the first block that differs, with both lines as written."""
-    ko_blocks, en_blocks = code_blocks(ko), code_blocks(en)
+    the first differing line of the first block that differs, with both lines as written, on the
+    English page."""
+    ko_blocks, en_blocks = ko.blocks, en.blocks
     problems = []
     for a, b in zip(ko_blocks, en_blocks, strict=False):
         if comparable(a) != comparable(b):
             ko_line, en_line, difference = differing_line(a, b)
-            problems.append(
-                Problem(
-                    en,
-                    en_line,
-                    f"the code differs from {ko.name}:{ko_line} (beyond comments and strings):{difference}",
-                )
-            )
+            message = f"the code differs from {ko.path.name}:{ko_line} (beyond comments and strings):{difference}"
+            problems.append(en.finding(en_line, message))
             break  # one at a time: later blocks are usually shifted by the first difference
     if len(ko_blocks) != len(en_blocks):
-        problems.append(Problem(en, 1, f"{len(en_blocks)} python blocks here, {len(ko_blocks)} in {ko.name}"))
+        problems.append(en.finding(1, f"{len(en_blocks)} python blocks here, {len(ko_blocks)} in {ko.path.name}"))
     return problems
 
 

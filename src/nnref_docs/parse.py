@@ -17,6 +17,10 @@ What it returns, in page order:
 printed digit instead of one (see :mod:`.compare`); the reason is required.
 Anything the scanner cannot place (a ``text`` fence that follows no python block, a skip with no
 reason, an unknown directive, an unclosed fence) is a :class:`ParseError` with its line number.
+
+A :class:`Page` is one file read once: its path, root, key, language, text, and its blocks, parsed
+the first time they are asked for; each of its blocks points back at it (``block.page``), so a
+finding about a block is :meth:`Page.finding` of the block's line.
 """
 
 from __future__ import annotations
@@ -25,12 +29,15 @@ import ast
 import doctest
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from pathlib import Path
 
 from .compare import DEFAULT_TOLERANCE
 from .fences import Fence, ParseError, Text, dedent, fence_language, scan
+from .findings import Finding
 
-__all__ = ["Block", "ParseError", "fence_language", "makes_figures", "parse_page"]
+__all__ = ["Block", "Page", "ParseError", "fence_language", "makes_figures", "page_key", "page_language", "parse_page"]
 
 PYTHON_LANGS = {"python", "py", "python3", "py3"}
 DOCTEST_LANGS = {"pycon"}
@@ -42,6 +49,24 @@ COMMENT_END = re.compile(r"^[ \t]*-->\s*$")
 KNOWN_DIRECTIVES = {"invisible-code-block", "skip", "output"}
 SKIP_ARGS = re.compile(r'^next\s+"(?P<reason>[^"]*\S[^"]*)"$')
 OUTPUT_ARGS = re.compile(r'^(?:(?P<exact>exact)|tolerance\s+(?P<units>\d+)\s+"(?P<reason>[^"]*\S[^"]*)")$')
+PAGE_NAME = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2})\.(?P<ext>md|py)$")
+
+
+def page_language(path: str | Path) -> str:
+    """The language of a page or lab from its file name: ``x.en.md``/``x.en.py`` -> ``"en"``.
+
+    The one place that decides it (pairs, hooks, stamps, downloads); a file without a language
+    suffix belongs to the site's default language, Korean.
+    """
+    match = PAGE_NAME.match(Path(path).name)
+    return match["lang"] if match else "ko"
+
+
+def page_key(rel: str | Path) -> str:
+    """What the two languages of a page share: ``02-backprop/chain-rule.ko.md`` -> ``02-backprop/chain-rule``."""
+    rel = Path(rel).as_posix()
+    match = PAGE_NAME.match(rel)
+    return match["stem"] if match else rel.rsplit(".", 1)[0]
 
 
 @dataclass
@@ -59,6 +84,52 @@ class Block:
     tolerance: int = DEFAULT_TOLERANCE  # units in the last printed digit (see .compare); 0 = exact
     tolerance_reason: str | None = None
     output_line: int | None = None  # line of the output directive that set ``tolerance``
+    page: Page | None = field(default=None, compare=False, repr=False)  # the page it was parsed from
+
+    def as_dict(self) -> dict:
+        """The block as plain data (what the page server sends its child), without its page."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "page"}
+
+
+@dataclass(eq=False)
+class Page:
+    """One page (or lab) file, read once: ``path``, the ``root`` its findings are named from, and
+    its ``text``; :attr:`blocks` parses it the first time it is read (a :class:`ParseError` then)."""
+
+    path: Path
+    root: Path
+    text: str
+
+    @classmethod
+    def load(cls, path: Path | str, root: Path | str) -> Page:
+        """Read the page at ``path`` (UTF-8); its findings name it relative to ``root``."""
+        path = Path(path)
+        return cls(path, Path(root), path.read_text(encoding="utf-8"))
+
+    @property
+    def key(self) -> str:
+        """What its two languages share, from ``docs/`` under its root (else from its root):
+        ``02-backprop/chain-rule``."""
+        for base in (self.root / "docs", self.root):
+            try:
+                return page_key(self.path.resolve().relative_to(base.resolve()))
+            except ValueError:
+                continue
+        return page_key(self.path.name)
+
+    @property
+    def lang(self) -> str:
+        """Its language, from its file name (:func:`page_language`)."""
+        return page_language(self.path)
+
+    @cached_property
+    def blocks(self) -> list[Block]:
+        """Its executable blocks (:func:`parse_page`), parsed once, each knowing this page."""
+        return parse_page(self.text, self)
+
+    def finding(self, line: int, message: str) -> Finding:
+        """A finding at ``line`` of this page, named relative to its root."""
+        return Finding.at(self.path, line, message, self.root)
 
 
 def makes_figures(blocks: list[Block]) -> bool:
@@ -66,9 +137,13 @@ def makes_figures(blocks: list[Block]) -> bool:
     return any("savefig(" in block.source for block in blocks)
 
 
-def parse_page(text: str) -> list[Block]:
-    """The executable blocks of a page, in page order (see the module's docstring)."""
-    return _PageParser(text).parse()
+def parse_page(text: str, page: Page | None = None) -> list[Block]:
+    """The executable blocks of a page, in page order (see the module's docstring); each block's
+    ``page`` is ``page``."""
+    blocks = _PageParser(text).parse()
+    for block in blocks:
+        block.page = page
+    return blocks
 
 
 class _PageParser:

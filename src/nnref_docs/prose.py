@@ -1,6 +1,7 @@
 """Prose checked like code: the numbers a page states in words, and what its two languages say.
 
-Three rules, each returning :class:`~nnref_docs.problems.Problem` findings (``file:line``):
+Three rules, each taking :class:`~nnref_docs.parse.Page` objects and returning
+:class:`~nnref_docs.findings.Finding` objects (``file:line``):
 
 - :func:`number_problems`: a number in running text that a reader would take as a result (a
   decimal, a percentage, a count written with thousands separators, or a whole number from 10 up
@@ -22,10 +23,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from .fences import HEADING, Fence, scan
-from .problems import Problem
+from .findings import Finding
+from .parse import Page
 
 # what is not prose inside a line
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
@@ -183,22 +184,17 @@ def _matches(prose: ProseNumber, shown: set[str]) -> bool:
     return False
 
 
-def number_problems(path: Path, text: str | None = None) -> list[Problem]:
+def number_problems(page: Page) -> list[Finding]:
     """Every number of the prose that the page neither shows nor sources."""
-    text = Path(path).read_text(encoding="utf-8") if text is None else text
+    text = page.text
     printed, written = shown_numbers(text)
     problems = []
     for number in prose_numbers(text):
         if _matches(number, printed | written) or _SOURCE.search(number.sentence):
             continue
         shown = number.text + ("%" if number.percent else "")
-        problems.append(
-            Problem(
-                path,
-                number.line,
-                f"prose: {shown} is not printed or set by this page's code; print it, or link its source",
-            )
-        )
+        message = f"prose: {shown} is not printed or set by this page's code; print it, or link its source"
+        problems.append(page.finding(number.line, message))
     return problems
 
 
@@ -235,13 +231,12 @@ def _section_facts(text: str) -> list[tuple[int, dict[str, int]]]:
     return sections
 
 
-def parity_problems(ko: Path, en: Path) -> list[Problem]:
+def parity_problems(ko: Page, en: Page) -> list[Finding]:
     """Sections that carry different numbers, link targets or code names in the two languages,
     each reported at the Korean line of the first difference."""
-    ko_sections = _section_facts(ko.read_text(encoding="utf-8"))
-    en_sections = _section_facts(en.read_text(encoding="utf-8"))
+    ko_sections, en_sections = _section_facts(ko.text), _section_facts(en.text)
     if len(ko_sections) != len(en_sections):
-        return [Problem(ko, 1, f"prose: {len(ko_sections)} sections here, {len(en_sections)} in {en.name}")]
+        return [ko.finding(1, f"prose: {len(ko_sections)} sections here, {len(en_sections)} in {en.path.name}")]
     problems = []
     for (ko_start, ko_facts), (en_start, en_facts) in zip(ko_sections, en_sections, strict=True):
         only_ko, only_en = ko_facts.keys() - en_facts.keys(), en_facts.keys() - ko_facts.keys()
@@ -251,20 +246,19 @@ def parity_problems(ko: Path, en: Path) -> list[Problem]:
         en_line = min((en_facts[f] for f in only_en), default=en_start)
         words = [f"only in ko: {', '.join(sorted(only_ko))}"] if only_ko else []
         words += [f"only in en: {', '.join(sorted(only_en))}"] if only_en else []
-        problems.append(Problem(ko, line, f"prose differs from {en.name}:{en_line}: " + "; ".join(words)))
+        problems.append(ko.finding(line, f"prose differs from {en.path.name}:{en_line}: " + "; ".join(words)))
     return problems
 
 
-def untranslated(path: Path, text: str | None = None) -> list[Problem]:
+def untranslated(page: Page) -> list[Finding]:
     """Lines of a Korean page whose prose holds an English sentence (six words or more in a row,
     outside code, math, links and parentheses)."""
-    text = Path(path).read_text(encoding="utf-8") if text is None else text
     problems = []
-    for line, raw in _prose_lines(text):
+    for line, raw in _prose_lines(page.text):
         prose = re.sub(r"\[([^\]]*)\]\([^)]*\)", " ", raw)  # link texts may name an English page
         prose = re.sub(r"\([^()]*\)", " ", _strip(prose))  # English terms in parentheses are the style
         prose = re.sub(r'"[^"]*"|“[^”]*”', " ", prose)  # quoted titles and messages
         match = _ENGLISH_RUN.search(prose)
         if match:
-            problems.append(Problem(path, line, f"prose: untranslated English in a Korean page: '{match[0].strip()}'"))
+            problems.append(page.finding(line, f"prose: untranslated English in a Korean page: '{match[0].strip()}'"))
     return problems

@@ -1,9 +1,12 @@
 """Run a page's blocks in one namespace and say, as ``docs/<page>.md:<line>``, what went wrong.
 
-Every evaluator returns ``None`` on success or a short message, and a block marked to skip raises
-``unittest.SkipTest`` (with the block's place and the reason) instead of running; an error of the
-block itself becomes that message, so no traceback from the harness reaches the reader of a test
-report.
+:meth:`PageRun.find_block` returns ``None`` when a block passes and a
+:class:`~nnref_docs.findings.Finding` when it does not; :meth:`PageRun.figure_findings` gives one
+per figure that differs. :meth:`PageRun.run_block` and :meth:`PageRun.check_figures` are the same
+worded as Sybil's evaluators want them (``None`` or the findings' text). A block marked to skip
+raises ``unittest.SkipTest`` (with the block's place and the reason) instead of running; an error
+of the block itself becomes its finding, so no traceback from the harness reaches the reader of a
+test report.
 """
 
 from __future__ import annotations
@@ -20,21 +23,12 @@ from pathlib import Path
 
 from .compare import NoiseTolerantChecker, check_output
 from .figures import compare_figures, figure_fix, savefig_line
+from .findings import Finding, shown_path
 from .parse import Block
 
 SEED = 0
 FIGURE_SUFFIXES = {".svg", ".png"}
 UPDATE_FIGURES = os.environ.get("NNREF_UPDATE_FIGURES") == "1"
-
-
-def where(path: Path | str, line: int, root: Path | None = None) -> str:
-    path = Path(path)
-    root = root or Path.cwd()
-    try:
-        path = path.resolve().relative_to(root.resolve())
-    except ValueError:
-        pass
-    return f"{path.as_posix()}:{line}"
 
 
 def seed_code(torch_too: bool, seed: int = SEED) -> str:
@@ -109,26 +103,36 @@ class PageRun:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
     # evaluators --------------------------------------------------------------------------
+    def finding(self, line: int, message: str) -> Finding:
+        """A finding at ``line`` of this page, named relative to the root."""
+        return Finding.at(self.path, line, message, self.root)
+
     def run_block(self, block: Block) -> str | None:
+        """:meth:`find_block` as Sybil's evaluator words it: ``None``, or the finding's text."""
+        found = self.find_block(block)
+        return None if found is None else str(found)
+
+    def find_block(self, block: Block) -> Finding | None:
+        """Run ``block`` in the page's namespace: ``None`` when it passes, else its finding; raises
+        ``unittest.SkipTest`` for a block marked to skip."""
         if block.skip_reason is not None:
-            raise unittest.SkipTest(f"{where(self.path, block.line, self.root)}: {block.skip_reason}")
+            raise unittest.SkipTest(str(self.finding(block.line, block.skip_reason)))
         if block.kind == "doctest":
             return self._run_doctest(block)
         return self._run_code(block)
 
-    def _run_code(self, block: Block) -> str | None:
-        here = where(self.path, block.line, self.root)
+    def _run_code(self, block: Block) -> Finding | None:
         self.printed = ""
         try:
             code = compile("\n" * (block.source_line - 1) + block.source, str(self.path), "exec")
         except SyntaxError as error:
-            return f"{where(self.path, error.lineno or block.line, self.root)}: SyntaxError: {error.msg}"
+            return self.finding(error.lineno or block.line, f"SyntaxError: {error.msg}")
         printed = io.StringIO()
         try:
             with redirect_stdout(printed):
                 exec(code, self.namespace)
         except Exception as error:  # noqa: BLE001 - reported to the page author
-            return self._describe_exception(here, error, printed.getvalue())
+            return self._describe_exception(block.line, error, printed.getvalue())
         self.printed = printed.getvalue()
         if block.expected is None:
             return None
@@ -136,27 +140,32 @@ class PageRun:
             block.expected,
             printed.getvalue(),
             block.tolerance,
-            fromfile=f"expected ({where(self.path, block.expected_line, self.root)})",
+            fromfile=f"expected ({shown_path(self.path, self.root)}:{block.expected_line})",
         )
         if diff is None:
             return None
-        return f"{here}: what the code printed differs from the text block at line {block.expected_line}\n{diff}"
+        return self.finding(
+            block.line, f"what the code printed differs from the text block at line {block.expected_line}\n{diff}"
+        )
 
-    def _describe_exception(self, here: str, error: BaseException, printed: str) -> str:
+    def _describe_exception(self, line: int, error: BaseException, printed: str) -> Finding:
+        """The finding for a block (at ``line``) that raised ``error``: the page's frames, the
+        innermost frame outside the page and the toolkit, and the last lines it printed."""
         frames = traceback.extract_tb(error.__traceback__)
         page_frames = [f for f in frames if f.filename == str(self.path)]
-        lines = [f"{here}: the block raised {type(error).__name__}: {error}"]
+        lines = [f"the block raised {type(error).__name__}: {error}"]
+        shown = shown_path(self.path, self.root)
         for frame in page_frames:
-            lines.append(f"  {where(self.path, frame.lineno, self.root)}: {frame.line}")
+            lines.append(f"  {shown}:{frame.lineno}: {frame.line}")
         inner = [f for f in frames if f.filename != str(self.path) and "nnref_docs" not in f.filename][-1:]
         for frame in inner:
             lines.append(f"  (inside {frame.filename}:{frame.lineno}: {frame.line})")
         if printed.strip():
             lines.append("printed before the error:")
-            lines.extend("  " + line for line in printed.rstrip().splitlines()[-10:])
-        return "\n".join(lines)
+            lines.extend("  " + row for row in printed.rstrip().splitlines()[-10:])
+        return self.finding(line, "\n".join(lines))
 
-    def _run_doctest(self, block: Block) -> str | None:
+    def _run_doctest(self, block: Block) -> Finding | None:
         parser = doctest.DocTestParser()
         test = parser.get_doctest(block.source, {}, self.path.name, str(self.path), block.source_line - 1)
         test.globs = self.namespace
@@ -165,12 +174,16 @@ class PageRun:
         runner.run(test, out=report.write, clear_globs=False)
         if runner.failures == 0:
             return None
-        here = where(self.path, block.line, self.root)
-        detail = report.getvalue().replace(str(self.path), where(self.path, 0, self.root)[:-2])
-        return f"{here}: {runner.failures} doctest example(s) failed\n{detail.rstrip()}"
+        detail = report.getvalue().replace(str(self.path), shown_path(self.path, self.root))
+        return self.finding(block.line, f"{runner.failures} doctest example(s) failed\n{detail.rstrip()}")
 
     # figures -----------------------------------------------------------------------------
     def check_figures(self) -> str | None:
+        """:meth:`figure_findings` as Sybil's evaluator words it: ``None``, or the findings' text,
+        one per line."""
+        return "\n".join(str(found) for found in self.figure_findings()) or None
+
+    def figure_findings(self) -> list[Finding]:
         """Each figure the page wrote must show what the file beside the page shows (``make figures``
         rewrites them); see :mod:`.figures` for what "shows the same" means. A finding per figure, at
         the line of the page that saves it, with what will fix it (:func:`.figures.figure_fix`)."""
@@ -190,8 +203,6 @@ class PageRun:
                     (made.name, problem if shipped.exists() else f"{made.name} is made by the page but {problem}")
                 )
         if not problems:
-            return None
+            return []
         text, fix = self.path.read_text(encoding="utf-8"), figure_fix(self.path, self.root)
-        return "\n".join(
-            f"{where(self.path, savefig_line(text, name), self.root)}: {problem} ({fix})" for name, problem in problems
-        )
+        return [self.finding(savefig_line(text, name), f"{problem} ({fix})") for name, problem in problems]

@@ -56,7 +56,7 @@ def project(tmp_path):
 def findings(project, run=False):
     docs, mkdocs = project
     found, _ = check_pair("03-pytorch/new", docs, mkdocs, run=run, server=shared_server() if run else None)
-    return [str(f).replace(str(docs.parent) + "/", "") for f in found]
+    return [str(f) for f in found]  # named from the project's root, docs/...
 
 
 def edit(project, lang, old, new):
@@ -168,6 +168,19 @@ def test_a_figure_labelled_in_two_languages_is_not_fixed_by_make_figures(project
     assert all("('손실' / 'loss')" in f and "`make figures` cannot fix that" in f for f in found), found
 
 
+def test_each_page_is_parsed_once(project, monkeypatch):
+    """Every check of make check gets the page parsed once (here without running the code; a run
+    sends the same parsed blocks to the page server, which parses nothing)."""
+    import nnref_docs.parse as parse
+
+    parses = []
+    monkeypatch.setattr(
+        parse._PageParser, "parse", lambda self, real=parse._PageParser.parse: parses.append(1) or real(self)
+    )
+    edit(project, "en", "x.sum()", "x.mean()")  # a finding of parity, which reads the blocks too
+    assert len(findings(project)) == 1 and len(parses) == 2  # one per language
+
+
 def test_a_skip_without_reason_is_a_parse_error(project):
     edit(project, "ko", "```python", "<!-- skip: next -->\n```python")
     assert findings(project) == ['docs/03-pytorch/new.ko.md:5: a skip needs a reason: <!-- skip: next "why" -->']
@@ -210,6 +223,6 @@ def test_an_output_that_changes_with_the_thread_count_fails_make_check(project, 
     docs, mkdocs = project
     thread_fragile([docs / "03-pytorch" / f"new.{lang}.md" for lang in ("ko", "en")])
     found, summary = check_pair("03-pytorch/new", docs, mkdocs, run=True)  # servers of its own, as make check
-    text = [str(f).replace(str(docs.parent) + "/", "") for f in found]
+    text = [str(f) for f in found]
     assert len(text) == 1 and text[0].startswith("docs/03-pytorch/new.en.md:3: what the code printed differs"), text
     assert "run       ko 1 ran; en 1 ran (3 threads, portable kernels) FAILED" in summary

@@ -10,7 +10,6 @@ import pytest
 from nnref_docs.labs import code_cells
 from nnref_docs.links import link_problems
 from nnref_docs.pages import (
-    code_blocks,
     comparable,
     first_difference,
     mask_code,
@@ -18,6 +17,7 @@ from nnref_docs.pages import (
     page_pairs,
     parity_problems,
 )
+from nnref_docs.parse import Page
 from nnref_docs.paths import DOCS, MKDOCS_YML, ROOT
 
 PAIRS = page_pairs(DOCS)
@@ -46,7 +46,7 @@ def test_lab_exists_in_both_languages(key):
 
 @pytest.mark.parametrize("key", sorted(k for k, v in PAIRS.items() if set(v) == {"ko", "en"}))
 def test_both_languages_run_the_same_code(key):
-    report(parity_problems(PAIRS[key]["ko"], PAIRS[key]["en"]))
+    report(parity_problems(Page.load(PAIRS[key]["ko"], ROOT), Page.load(PAIRS[key]["en"], ROOT)))
 
 
 def report(problems) -> None:
@@ -59,7 +59,7 @@ def report(problems) -> None:
     "path", sorted(p for v in PAIRS.values() for p in v.values()), ids=lambda p: p.relative_to(DOCS).as_posix()
 )
 def test_links_point_at_pages_and_headings_that_exist(path):
-    report(link_problems(path, DOCS))
+    report(link_problems(Page.load(path, ROOT), DOCS))
 
 
 def test_every_page_and_lab_is_in_the_nav():
@@ -106,7 +106,7 @@ def _python_like_fences(text: str) -> set[int]:
 @pytest.mark.parametrize("path", sorted(DOCS.rglob("*.md")), ids=lambda p: p.relative_to(DOCS).as_posix())
 def test_every_python_fence_is_collected(path):
     text = path.read_text(encoding="utf-8")
-    collected = {b.line for b in code_blocks(path) if b.kind != "hidden"}
+    collected = {b.line for b in Page(path, ROOT, text).blocks if b.kind != "hidden"}
     missed = sorted(_python_like_fences(text) - collected)
     assert not missed, "python fences the harness would not run: " + ", ".join(
         f"{path.relative_to(ROOT).as_posix()}:{n}" for n in missed
@@ -133,7 +133,7 @@ def test_a_lone_korean_page_is_caught(tmp_path):
 def test_different_code_is_caught(tmp_path):
     (tmp_path / "a.ko.md").write_text('```python\nprint("하나", 1)\n```\n')
     (tmp_path / "a.en.md").write_text('```python\nprint("one", 2)\n```\n')
-    [ko], [en] = code_blocks(tmp_path / "a.ko.md"), code_blocks(tmp_path / "a.en.md")
+    [ko], [en] = Page.load(tmp_path / "a.ko.md", tmp_path).blocks, Page.load(tmp_path / "a.en.md", tmp_path).blocks
     assert comparable(ko) != comparable(en)
 
 

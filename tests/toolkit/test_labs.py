@@ -23,7 +23,7 @@ def test_lab_runs_top_to_bottom(path, request):
     # for the record (root conftest.py): the lab page's stamp and outputs. Not record_property,
     # which warns under --junitxml's default family; the report shows the property all the same
     request.node.user_properties.append(run.user_property())
-    assert not run.found, "\n".join(run.found)
+    assert not run.found, "\n".join(map(str, run.found))
     assert run.ran == len(blocks) == len(run.printed)
     assert not draws_figures(blocks), f"{path.name} draws figures, which its page cannot show (it shows printed text)"
 
@@ -84,6 +84,6 @@ def test_a_failing_cell_is_reported_at_its_line(tmp_path):
     assert code_cells(lab) == ["x = 1", "assert x == 2, 'x is not 2'"]
     found, ran, _ = shared_server().run_page(lab, tmp_path, lab_blocks(lab))
     assert ran == 2 and len(found) == 1, found
-    second = found[0]
+    second = str(found[0])
     assert second.startswith("lab.en.py:7: the block raised AssertionError: x is not 2"), second
     assert "lab.en.py:8: assert x == 2" in second

@@ -45,4 +45,4 @@ def test_a_thread_fragile_output_fails_the_portable_run(tmp_path, thread_fragile
         found, ran, _ = other.run_page(page, tmp_path, parse_page(page.read_text(encoding="utf-8")))
     finally:
         other.close()
-    assert ran == 1 and len(found) == 1 and "what the code printed differs" in found[0], found
+    assert ran == 1 and len(found) == 1 and "what the code printed differs" in found[0].message, found

@@ -5,6 +5,7 @@ English sentence is left in Korean prose. Site-wide, and on the mistakes a contr
 import pytest
 
 from nnref_docs.pages import page_pairs
+from nnref_docs.parse import Page
 from nnref_docs.paths import ROOT
 from nnref_docs.prose import number_problems, parity_problems, untranslated
 
@@ -27,7 +28,7 @@ print(f"{64_000:,} bytes, loss {0.82131:.4f}")
 def problems(text, tmp_path):
     page = tmp_path / "page.en.md"
     page.write_text(text, encoding="utf-8")
-    return [p.message for p in number_problems(page)]
+    return [p.message for p in number_problems(Page.load(page, tmp_path))]
 
 
 def test_numbers_the_page_prints_pass(tmp_path):
@@ -65,7 +66,8 @@ def test_korean_particles_after_a_number_are_read(tmp_path):
 def _pair(tmp_path, ko, en):
     (tmp_path / "p.ko.md").write_text(ko, encoding="utf-8")
     (tmp_path / "p.en.md").write_text(en, encoding="utf-8")
-    return [p.message for p in parity_problems(tmp_path / "p.ko.md", tmp_path / "p.en.md")]
+    ko, en = Page.load(tmp_path / "p.ko.md", tmp_path), Page.load(tmp_path / "p.en.md", tmp_path)
+    return [p.message for p in parity_problems(ko, en)]
 
 
 def test_the_languages_must_carry_the_same_numbers_links_and_names(tmp_path):
@@ -81,14 +83,14 @@ def test_the_languages_must_carry_the_same_numbers_links_and_names(tmp_path):
 def test_an_english_sentence_left_in_korean_prose_is_reported(tmp_path):
     page = tmp_path / "p.ko.md"
     page.write_text("# 가\n\n기울기를 구합니다. Then we update the weights with the gradient.\n", encoding="utf-8")
-    [found] = untranslated(page)
+    [found] = untranslated(Page.load(page, tmp_path))
     assert found.line == 3 and "Then we update the weights with the gradient" in found.message
     page.write_text("# 가\n\n역전파(backpropagation through time, BPTT)를 씁니다.\n", encoding="utf-8")
-    assert untranslated(page) == []  # an English term in parentheses is the style
+    assert untranslated(Page.load(page, tmp_path)) == []  # an English term in parentheses is the style
 
 
 @pytest.mark.parametrize("key", sorted(k for k, p in PAIRS.items() if set(p) == {"ko", "en"}))
 def test_the_site_prose(key):
-    ko, en = PAIRS[key]["ko"], PAIRS[key]["en"]
+    ko, en = Page.load(PAIRS[key]["ko"], ROOT), Page.load(PAIRS[key]["en"], ROOT)
     found = number_problems(ko) + number_problems(en) + parity_problems(ko, en) + untranslated(ko)
     assert not found, "\n".join(map(str, found))

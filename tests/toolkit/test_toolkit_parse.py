@@ -110,3 +110,32 @@ def test_text_after_doctest_is_refused():
 def test_other_languages_are_ignored():
     page = "```bash\nmake test\n```\n\n```mermaid\ngraph LR\n```\n\n```console\n$ x\n```\n"
     assert parse_page(page) == []
+
+
+def test_a_page_is_parsed_once_and_its_blocks_know_it(tmp_path, monkeypatch):
+    """A Page reads its file once and parses it the first time its blocks are asked for; each
+    block points back at the page, whose findings are named from its root."""
+    import nnref_docs.parse as parse
+
+    path = tmp_path / "docs" / "ch" / "page.en.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("# x\n\n```python\nx = 1\n```\n\n```python\nprint(x)\n```\n", encoding="utf-8")
+    parses = []
+    monkeypatch.setattr(
+        parse._PageParser, "parse", lambda self, real=parse._PageParser.parse: parses.append(1) or real(self)
+    )
+    page = parse.Page.load(path, tmp_path)
+    assert (page.key, page.lang, parses) == ("ch/page", "en", [])
+    assert page.blocks is page.blocks and len(parses) == 1
+    assert [b.page for b in page.blocks] == [page, page]
+    assert str(page.blocks[1].page.finding(page.blocks[1].line, "wrong")) == "docs/ch/page.en.md:7: wrong"
+    assert "page" not in page.blocks[0].as_dict()  # what the page server sends its child
+
+
+def test_a_finding_is_worded_file_line_message():
+    from nnref_docs.findings import Finding
+    from nnref_docs.paths import ROOT
+
+    assert str(Finding("docs/a.ko.md", 3, "what is wrong")) == "docs/a.ko.md:3: what is wrong"
+    assert Finding.at(ROOT / "docs" / "a.ko.md", 3, "x") == Finding("docs/a.ko.md", 3, "x")
+    assert Finding.at("/elsewhere/a.md", 1, "x").file == "/elsewhere/a.md"  # outside the root: as given
