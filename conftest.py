@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nnref_docs.collect import make_sybil
+from nnref_docs.sybil_plugin import make_sybil
 from nnref_docs.stamps import Recorder
 
 pytest_plugins = ("pytester",)  # tests/toolkit/test_toolkit_failures.py runs pytest on fixture pages

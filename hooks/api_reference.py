@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from nnref_docs.apiref import drop_signature_ids, page_markdown, reset_autorefs
-from nnref_docs.pages import page_language
+from nnref_docs.pairs import page_language
 
 
 def on_pre_build(config) -> None:

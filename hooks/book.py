@@ -5,7 +5,7 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 
 from nnref_docs.book import MARKER, Book, intro, outline
-from nnref_docs.pages import page_language
+from nnref_docs.pairs import page_language
 
 _state: dict = {}  # per language build (mkdocs-static-i18n builds each language on its own)
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from nnref_docs.downloads import lab_downloads, offer, page_downloads
-from nnref_docs.pages import page_language
+from nnref_docs.pairs import page_language
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

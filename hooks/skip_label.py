@@ -1,6 +1,6 @@
 """A warning box above each code block the tests skip (the logic: nnref_docs.skiplabel)."""
 
-from nnref_docs.pages import page_language
+from nnref_docs.pairs import page_language
 from nnref_docs.skiplabel import label_skips
 
 

@@ -4,7 +4,7 @@ verified them (nnref_docs.stamps, nnref_docs.labs); the build never runs a lab i
 from pathlib import Path
 
 from nnref_docs.labs import lab_page
-from nnref_docs.pages import page_language
+from nnref_docs.pairs import page_language
 from nnref_docs.stamps import read_record, with_stamp
 
 

@@ -131,7 +131,7 @@ def thread_fragile():
     ``write(paths, title)``: the page goes to every path of ``paths``, its output block filled with
     what the test process's page server (this CPU, one thread) printed for it.
     """
-    from nnref_docs.isolate import shared_server
+    from nnref_docs.pageserver import shared_server
     from nnref_docs.parse import parse_page
 
     def write(paths: list[Path], title: str = "x") -> str:

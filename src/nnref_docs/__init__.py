@@ -19,9 +19,9 @@ Reading and running a page (the verify core):
 - :mod:`.run` runs a page's blocks in one namespace (after the one seeding recipe); each failure
   is a finding.
 - :mod:`.pagechild` the child end of the page server: warms up once, forks a process per page.
-- :mod:`.isolate` the parent end: :class:`~.isolate.PageServer` sends a page's blocks to a child.
-- :mod:`.collect` plugs the parser and the page server into Sybil, and so into pytest.
-- :mod:`.pages` the two languages of a page: pairing, language, and the code that must match.
+- :mod:`.pageserver` the parent end: :class:`~.pageserver.PageServer` sends a page's blocks to a child.
+- :mod:`.sybil_plugin` plugs the parser and the page server into Sybil, and so into pytest.
+- :mod:`.pairs` the two languages of a page: pairing, language, and the code that must match.
 - :mod:`.links` links between pages, checked on the Markdown (target page, heading anchor).
 - :mod:`.prose` prose checked like code: stated numbers, and what the two languages say.
 - :mod:`.check` ``make check PAGE=...``: every check of one page pair, in seconds.
@@ -33,7 +33,7 @@ Reading and running a page (the verify core):
 
 The site's features (what the MkDocs hooks call, each hook an adapter of a few lines):
 
-- :mod:`.uses` which names a block takes from the blocks above it.
+- :mod:`.blocknames` which names a block takes from the blocks above it.
 - :mod:`.export` a page's code as a script and a notebook (the downloads).
 - :mod:`.downloads` the downloads beside each page and lab, and the notes above dependent blocks.
 - :mod:`.skiplabel` the box above each block the tests skip.

@@ -35,9 +35,9 @@ from pathlib import Path
 
 from .findings import Finding
 from .glossary import avoided_terms, load
-from .isolate import PageServer
 from .links import link_problems
-from .pages import LANGS, nav_pages, page_key, parity_problems
+from .pageserver import PageServer
+from .pairs import LANGS, nav_pages, page_key, parity_problems
 from .parse import Page, ParseError
 from .paths import DOCS, MKDOCS_YML
 from .portable import CHECK_THREADS, env
@@ -58,7 +58,7 @@ def pair_key(argument: str, docs: Path = DOCS) -> str:
     return key[: -len(".md")] if key.endswith(".md") else key
 
 
-def run_page(
+def run_blocks(
     page: Page, server: PageServer | None = None, threads: str | None = None
 ) -> tuple[list[Finding], int, int]:
     """Run one page's (already parsed) blocks as ``make test`` does, on ``server`` or on a server of
@@ -124,10 +124,10 @@ def check_pair(
     if run and parsed:
         if server is None:
             with ThreadPoolExecutor(max_workers=len(parsed)) as pool:  # one process per page, side by side
-                runs = {lang: pool.submit(run_page, present[lang], None, CHECK_THREADS[lang]) for lang in parsed}
+                runs = {lang: pool.submit(run_blocks, present[lang], None, CHECK_THREADS[lang]) for lang in parsed}
             results = {lang: future.result() for lang, future in runs.items()}
         else:
-            results = {lang: run_page(present[lang], server) for lang in parsed}
+            results = {lang: run_blocks(present[lang], server) for lang in parsed}
         words = []
         for lang, (problems, ran, skipped) in results.items():
             found += problems

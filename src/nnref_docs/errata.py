@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .fences import HEADING, text_lines
-from .pages import page_key
+from .pairs import page_key
 from .words import WORDS
 
 MARKER = "<!-- errata -->"
@@ -66,7 +66,7 @@ def find_errata(path: Path, docs: Path) -> list[Erratum]:
     return found
 
 
-def collect(docs: Path, lang: str) -> list[Erratum]:
+def gather(docs: Path, lang: str) -> list[Erratum]:
     errata = []
     for path in sorted(docs.rglob(f"*.{lang}.md")):
         if path.name.startswith("errata.") or path.name.startswith("contributing."):

@@ -18,7 +18,7 @@ Jupyter does not show a value (``<torch._C.Generator at 0x...>``) that the page 
 
 The script is in the "percent" format (``# %%`` starts a cell) that Jupytext, VS Code and
 PyCharm read as cells. The harness runs each page's blocks in a fresh process of its own
-(:mod:`.isolate`), which is what the script does; ``tests/toolkit/test_downloads.py`` checks what the script
+(:mod:`.pageserver`), which is what the script does; ``tests/toolkit/test_downloads.py`` checks what the script
 does differently (the cells it leaves out, its seed cell) on every page, and runs a few scripts
 end to end in a fresh interpreter.
 """
@@ -28,10 +28,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from .blocknames import analyse, uses_from_above
 from .compare import normalize_output
 from .parse import Block, doctest_as_code, parse_page
 from .run import seed_code
-from .uses import analyse, uses_from_above
 from .words import WORDS
 
 # The line at the top of every download: nnref with the `examples` extra of pyproject.toml, which

@@ -157,7 +157,7 @@ def figure_labels(text: str) -> list[str]:
 def figure_fix(page: Path, root: Path) -> str:
     """What fixes a figure finding of ``page``: ``make figures`` for this page pair, unless the two
     languages put different text into their figures, which write one shared file each."""
-    from .pages import LANGS, page_language
+    from .pairs import LANGS, page_language
 
     lang = page_language(page)
     pair = [page.with_name(page.name.replace(f".{lang}.", f".{other}.", 1)) for other in LANGS]

@@ -3,7 +3,7 @@
 A lab is a "percent" script: ``# %%`` starts a code cell, ``# %% [markdown]`` a text cell. Jupytext
 decides what the cells are (:func:`code_cells`, as a notebook shows them); :func:`lab_blocks` turns
 its code cells into the harness's :class:`.parse.Block` with their line numbers in the file, so a
-lab runs like a page (:mod:`.isolate`) and a failure points at ``docs/labs/<lab>.py:<line>``.
+lab runs like a page (:mod:`.pageserver`) and a failure points at ``docs/labs/<lab>.py:<line>``.
 
 :func:`run_lab` is that run as the test of a lab does it, with what each cell printed; the record
 (:mod:`.stamps`) keeps it, and :func:`lab_page` shows it under the cells of the lab's built page,
@@ -79,7 +79,7 @@ class LabRun:
 def run_lab(path: Path, root: Path, server=None) -> LabRun:
     """Run a lab top to bottom in a fresh process of ``server`` (this process's page server by
     default), as ``tests/toolkit/test_labs.py`` does, keeping what each cell printed."""
-    from .isolate import shared_server
+    from .pageserver import shared_server
 
     path = Path(path)
     source = digest(path.read_bytes())

@@ -1,4 +1,4 @@
-"""The child end of the page server (:mod:`.isolate` is the parent end): run as ``python -I -m
+"""The child end of the page server (:mod:`.pageserver` is the parent end): run as ``python -I -m
 nnref_docs.pagechild`` in an empty folder, it imports what the pages import once (:func:`warm_up`),
 then reads one JSON request per line on stdin. A request that names a page (``{"path": ..., "root":
 ...}``) forks a child that runs that page (:func:`serve_page`) and answers its requests until

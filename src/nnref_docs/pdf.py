@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .book import pdf_name
-from .pages import LANGS
+from .pairs import LANGS
 from .paths import DOCS, MKDOCS_YML, ROOT
 
 BOOK_PATH = {"ko": "/book/", "en": "/en/book/"}

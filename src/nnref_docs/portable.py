@@ -21,7 +21,7 @@ import os
 import subprocess
 import sys
 
-from .pages import LANGS
+from .pairs import LANGS
 from .paths import DOCS, ROOT
 
 # the code paths of an older CPU: torch's portable kernels, MKL's and oneDNN's and OpenBLAS's oldest

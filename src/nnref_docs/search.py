@@ -25,7 +25,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .pages import LANGS
+from .pairs import LANGS
 
 # particles (조사) that follow a noun, longest first; taken off only at the end of a word of at
 # least two Hangul syllables before it, so "길이" (length) or "결과" (result) stay whole

@@ -23,7 +23,7 @@ from types import SimpleNamespace
 import pytest
 
 from nnref_docs.labs import code_cells, run_lab, with_outputs
-from nnref_docs.pages import LANGS
+from nnref_docs.pairs import LANGS
 from nnref_docs.paths import DOCS, MKDOCS_YML, ROOT
 from nnref_docs.sitebuild import build
 from nnref_docs.stamps import RECORD, TEXT, Recorder, outputs_path, read_record, stamp

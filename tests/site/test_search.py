@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from nnref_docs.browser import type_text
-from nnref_docs.pages import LANGS
+from nnref_docs.pairs import LANGS
 from nnref_docs.search import SEPARATOR, searchable, split_index, tex_to_text
 from nnref_docs.sitebuild import base_path
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from nnref_docs.pages import page_pairs
+from nnref_docs.pairs import page_pairs
 from nnref_docs.parse import parse_page
 from nnref_docs.paths import DOCS
 

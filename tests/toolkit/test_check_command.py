@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from nnref_docs.check import check_pair, main, pair_key
-from nnref_docs.isolate import shared_server
+from nnref_docs.pageserver import shared_server
 from nnref_docs.paths import ROOT
 
 KO = """# 새 페이지

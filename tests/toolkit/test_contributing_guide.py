@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nnref_docs.isolate import shared_server
+from nnref_docs.pageserver import shared_server
 from nnref_docs.parse import Page
 from nnref_docs.paths import ROOT
 
@@ -19,7 +19,7 @@ SKIPPED = {"건너뛰기.md", "skip.md"}
 
 def run_example(tmp_path: Path, lang: str, body: str) -> tuple[list[str], int, int]:
     """Run one example page as docs/example.<lang>.md, as make test and make check run a page
-    (:meth:`~nnref_docs.isolate.PageServer.run_page`); its findings as text, blocks run and skipped."""
+    (:meth:`~nnref_docs.pageserver.PageServer.run_page`); its findings as text, blocks run and skipped."""
     page = tmp_path / "docs" / f"example.{lang}.md"
     page.parent.mkdir(parents=True, exist_ok=True)
     page.write_text(body, encoding="utf-8")

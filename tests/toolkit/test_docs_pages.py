@@ -9,7 +9,7 @@ import pytest
 
 from nnref_docs.labs import code_cells
 from nnref_docs.links import link_problems
-from nnref_docs.pages import (
+from nnref_docs.pairs import (
     comparable,
     first_difference,
     mask_code,

@@ -2,7 +2,7 @@
 
 Every page with python blocks is offered as a script and a notebook (``nnref_docs.downloads``, made
 by ``nnref_docs.export`` from the blocks the parser finds). The docs run already proves most of it:
-each page runs in a fresh process of its own (``nnref_docs.isolate``: ``python -I``, an empty
+each page runs in a fresh process of its own (``nnref_docs.pageserver``: ``python -I``, an empty
 working directory, nothing left over from another page), block after block in one namespace, after
 the same seeds the script's first cell sets. What is left to check is what the script does
 differently from that run, and that is checked here on every page, without running them again:
@@ -40,6 +40,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from nnref_docs import downloads
+from nnref_docs.blocknames import analyse, uses_from_above
 from nnref_docs.compare import NoiseTolerantChecker, check_output
 from nnref_docs.export import (
     INSTALL_COMMAND,
@@ -52,11 +53,10 @@ from nnref_docs.export import (
     seed_code,
     writes,
 )
-from nnref_docs.pages import page_language
+from nnref_docs.pairs import page_language
 from nnref_docs.parse import ParseError, parse_page
 from nnref_docs.paths import ROOT
 from nnref_docs.run import seed_everything
-from nnref_docs.uses import analyse, uses_from_above
 
 DOCS = ROOT / "docs"
 

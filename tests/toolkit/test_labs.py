@@ -6,8 +6,8 @@ import jupytext
 import pytest
 from nbclient import NotebookClient
 
-from nnref_docs.isolate import shared_server
 from nnref_docs.labs import code_cells, draws_figures, lab_blocks, run_lab
+from nnref_docs.pageserver import shared_server
 from nnref_docs.paths import ROOT
 
 pytestmark = [pytest.mark.spread, pytest.mark.long]  # each lab runs in its own kernel

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from nnref_docs import portable
-from nnref_docs.isolate import PageServer
+from nnref_docs.pageserver import PageServer
 from nnref_docs.parse import parse_page
 from nnref_docs.paths import ROOT
 

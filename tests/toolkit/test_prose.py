@@ -4,7 +4,7 @@ English sentence is left in Korean prose. Site-wide, and on the mistakes a contr
 
 import pytest
 
-from nnref_docs.pages import page_pairs
+from nnref_docs.pairs import page_pairs
 from nnref_docs.parse import Page
 from nnref_docs.paths import ROOT
 from nnref_docs.prose import number_problems, parity_problems, untranslated

@@ -4,7 +4,7 @@ erratum box, in both languages, on the errata page; and every erratum box is a r
 The home page says the pages "recompute every value and flag each mistake in an erratum box". The
 audit lists the mistakes; these tests fail when a row is malformed, when its page lacks the box
 (title, section id and the seed it names, in either language), when the box does not reach the
-errata page (``nnref_docs.errata.collect`` and ``render``, what ``hooks/errata.py`` runs), and when
+errata page (``nnref_docs.errata.gather`` and ``render``, what ``hooks/errata.py`` runs), and when
 a box on a page is in no row. Where the notes themselves are at hand (``NNREF_SEEDS``, by default
 ``../shared/seeds`` beside the checkout), each quote must be verbatim in its note.
 """
@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nnref_docs.errata import Erratum, collect, find_errata, render
-from nnref_docs.pages import LANGS
+from nnref_docs.errata import Erratum, find_errata, gather, render
+from nnref_docs.pairs import LANGS
 from nnref_docs.paths import DOCS, ROOT
 
 AUDIT = DOCS / "seed-audit.yml"
@@ -47,7 +47,7 @@ def page_boxes(key: str, lang: str, docs: Path = DOCS) -> tuple[Erratum, ...]:
 @cache
 def errata_page(lang: str, docs: Path = DOCS) -> tuple[tuple[Erratum, ...], str]:
     """What the errata page of ``lang`` is made from, and the Markdown the hook puts on it."""
-    errata = collect(docs, lang)
+    errata = gather(docs, lang)
     return tuple(errata), render(errata, lang, docs)
 
 
@@ -114,7 +114,7 @@ def box_problems(box: dict, seed: str, docs: Path = DOCS) -> list[str]:
             problems.append(f"{where}: the box does not name 'seed {seed}' (it names {box_found.seeds})")
         errata, rendered = errata_page(lang, docs)
         if not any(e.page == page and e.title == title for e in errata):
-            problems.append(f"{where}: not collected for the errata page (nnref_docs.errata.collect)")
+            problems.append(f"{where}: not collected for the errata page (nnref_docs.errata.gather)")
         elif f'!!! erratum "{title.removeprefix(PREFIX[lang])}"' not in rendered:
             problems.append(f"{where}: not on the rendered errata page")
     if len(anchors) == 2 and anchors["ko"] != anchors["en"]:

@@ -4,7 +4,7 @@ All fixture pages in tests/fixtures/pages are copied into one throw-away project
 run by one pytest session (pytester, in this process, so the pages run on this process's page
 server), exactly as `make test` runs the real pages; each test then reads its page's part of the
 report. One run keeps this file fast, and shows that a failing page does not disturb its
-neighbours (each page runs in a fresh process, nnref_docs.isolate).
+neighbours (each page runs in a fresh process, nnref_docs.pageserver).
 """
 
 import shutil
@@ -28,7 +28,7 @@ def report(pytester: pytest.Pytester) -> str:
             shutil.copy(page, docs / page.name)
         pytester.makeconftest(
             "from pathlib import Path\n"
-            "from nnref_docs.collect import make_sybil\n"
+            "from nnref_docs.sybil_plugin import make_sybil\n"
             "pytest_collect_file = make_sybil(Path(__file__).parent).pytest()\n"
         )
         pytester.makeini("[pytest]\naddopts = -p no:cacheprovider -rs\n")

@@ -1,5 +1,5 @@
 """Sybil glue: turn a :class:`~.parse.Page`'s blocks into Sybil regions, each page run in a process of
-its own (:mod:`.isolate`), its blocks in page order in one namespace."""
+its own (:mod:`.pageserver`), its blocks in page order in one namespace."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sybil import Document, Example, Region, Sybil
 
-from .isolate import PageGone, shared_server
+from .pageserver import PageGone, shared_server
 from .parse import Page, ParseError, makes_figures
 
 
