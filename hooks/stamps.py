@@ -3,6 +3,7 @@ verified them (nnref_docs.stamps, nnref_docs.labs); the build never runs a lab i
 
 from pathlib import Path
 
+from nnref_docs.book import is_book
 from nnref_docs.labs import lab_page
 from nnref_docs.pairs import page_language
 from nnref_docs.stamps import read_record, with_stamp
@@ -10,7 +11,7 @@ from nnref_docs.stamps import read_record, with_stamp
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     src = page.file.src_uri
-    if not src.endswith(".md"):
+    if not src.endswith(".md") or is_book(markdown):  # the book's pages carry their own stamps
         return markdown
     record = read_record(Path(config.config_file_path).parent).get(f"docs/{src}")
     return with_stamp(markdown, record, page_language(src), Path(page.file.abs_src_path).read_bytes())

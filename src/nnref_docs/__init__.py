@@ -3,11 +3,12 @@
 One folder to read to understand how a page is verified. The pytest plugin (``conftest.py``), the
 MkDocs hooks (``hooks/``) and the tools (``tools/``) all import from here; nothing here imports
 from ``tests/`` or ``hooks/``, and ``nnref`` never imports this package. Every module, one line
-each (``tests/repo/test_module_map.py`` fails when one is missing):
+each, in three layers: the infrastructure at the bottom, the verify core on it, the site's
+features on top. A module imports only from its own layer or the ones below
+(``tests/repo/test_module_map.py`` fails when a module is missing or an import runs back up):
 
 Reading and running a page (the verify core):
 
-- :mod:`.paths` where things are: the repository root, ``docs/``, ``mkdocs.yml``, the record.
 - :mod:`.findings` one finding of any check, :class:`~.findings.Finding`, worded
   ``docs/<page>.md:<line>: what is wrong``.
 - :mod:`.words` every word of the site's interface, in both languages, in one table.
@@ -24,6 +25,7 @@ Reading and running a page (the verify core):
 - :mod:`.pairs` the two languages of a page: pairing, language, and the code that must match.
 - :mod:`.links` links between pages, checked on the Markdown (target page, heading anchor).
 - :mod:`.prose` prose checked like code: stated numbers, and what the two languages say.
+- :mod:`.glossary` the terms a page must avoid (a check), and the glossary page and tooltips made of the same entries.
 - :mod:`.check` ``make check PAGE=...``: every check of one page pair, in seconds.
 - :mod:`.portable` another reader's machine: other kernel paths and thread counts, for
   ``make check`` and ``make test-portable``.
@@ -37,7 +39,6 @@ The site's features (what the MkDocs hooks call, each hook an adapter of a few l
 - :mod:`.export` a page's code as a script and a notebook (the downloads).
 - :mod:`.downloads` the downloads beside each page and lab, and the notes above dependent blocks.
 - :mod:`.skiplabel` the box above each block the tests skip.
-- :mod:`.glossary` the glossary page, its tooltips, and the terms a page should avoid.
 - :mod:`.errata` the errata page, collected from the erratum boxes of every page.
 - :mod:`.apiref` the API reference: links to its entries, the torch-mirror table, Sphinx roles.
 - :mod:`.notebooks` the labs as pages under mkdocs-static-i18n.
@@ -48,6 +49,7 @@ The site's features (what the MkDocs hooks call, each hook an adapter of a few l
 
 The infrastructure (building and reading the site for the tests and tools):
 
+- :mod:`.paths` where things are: the repository root, ``docs/``, ``mkdocs.yml``, the record.
 - :mod:`.sitebuild` builds the site as ``make build`` does.
 - :mod:`.browser` the built site served as GitHub Pages serves it, and headless Chromium to read it.
 """

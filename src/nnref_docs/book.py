@@ -44,6 +44,11 @@ def pdf_name(lang: str) -> str:
     return f"assets/book/nnref-book.{lang}.pdf"
 
 
+def is_book(markdown: str) -> bool:
+    """Whether a page's Markdown is the book page's (it holds the other pages)."""
+    return MARKER in markdown
+
+
 def in_book(src_uri: str) -> bool:
     return not src_uri.startswith(LEFT_OUT)
 

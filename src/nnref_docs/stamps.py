@@ -166,13 +166,9 @@ def _count(n: int, noun: str) -> str:
 
 
 def with_stamp(markdown: str, entry: dict | None, lang: str, source: bytes) -> str:
-    """A page's Markdown with its stamp at the end. The book page, which holds the other pages
-    (each with its own stamp), gets none."""
-    from .book import MARKER
+    """A page's Markdown with its stamp at the end."""
     from .parse import ParseError, parse_page
 
-    if MARKER in markdown:
-        return markdown
     try:
         has_code = bool(parse_page(markdown))
     except ParseError:  # the tests report it with its line; the stamp must not break the build

@@ -41,3 +41,52 @@ def test_a_module_missing_from_the_map_is_found():
         "gone: in the map, but there is no such module",
         "fences: listed more than once",
     ]
+
+
+GROUP = re.compile(r"^(?P<title>[A-Z][^\n]*):\n", re.M)  # a group's heading line in the map
+LAYERS = ("The infrastructure", "Reading and running a page", "The site's features")  # bottom up
+
+
+def layer_of(doc: str) -> dict[str, int]:
+    """Each listed module's layer: 0 the infrastructure, 1 the verify core, 2 the site's features."""
+    layers, current = {}, None
+    for line in doc.splitlines():
+        heading = next((i for i, title in enumerate(LAYERS) if line.startswith(title)), None)
+        if heading is not None:
+            current = heading
+        elif (entry := ENTRY.match(line)) and current is not None:
+            layers[entry["name"]] = current
+    return layers
+
+
+def upward_imports(sources: dict[str, str], layers: dict[str, int]) -> list[str]:
+    """``a -> b`` for each relative import from a module to one in a higher layer."""
+    import ast
+
+    found = []
+    for name, source in sorted(sources.items()):
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                target = node.module.split(".")[0]
+                if layers.get(target, -1) > layers.get(name, 99):
+                    found.append(f"{name} -> {target}")
+    return found
+
+
+def test_no_import_runs_back_up_a_layer():
+    import nnref_docs
+
+    layers = layer_of(nnref_docs.__doc__)
+    assert set(layers) == modules() and set(layers.values()) == {0, 1, 2}
+    sources = {path.stem: path.read_text(encoding="utf-8") for path in PACKAGE.glob("*.py") if path.stem in layers}
+    assert upward_imports(sources, layers) == []
+
+
+def test_an_import_up_a_layer_is_found():
+    layers = {"paths": 0, "parse": 1, "book": 2}
+    sources = {
+        "paths": "",
+        "parse": "from .paths import ROOT\nfrom .book import MARKER\n",
+        "book": "from .parse import x\n",
+    }
+    assert upward_imports(sources, layers) == ["parse -> book"]

@@ -1,7 +1,7 @@
 """The "verified" stamp's words: counts read right in English, and the book page (which holds the
 other pages, each with its own stamp) gets none."""
 
-from nnref_docs.book import MARKER
+from nnref_docs.book import MARKER, is_book
 from nnref_docs.stamps import digest, stamp, with_stamp
 
 SOURCE = b"# Page\n"
@@ -33,8 +33,7 @@ def test_a_failed_lab_says_why_its_cells_show_no_output():
     assert "셀의 출력을 보여 주지 않습니다" in stamp(entry(10, failed=2), "ko", True, SOURCE, lab=True)[1]
 
 
-def test_the_book_page_gets_no_stamp_and_other_pages_do():
-    book = f"# Book\n\nIntro.\n\n{MARKER}\n"
-    assert with_stamp(book, None, "en", SOURCE) == book
+def test_the_book_page_is_told_apart_and_other_pages_get_a_stamp():
+    assert is_book(f"# Book\n\nIntro.\n\n{MARKER}\n") and not is_book("# Page\n")
     page = "# Page\n\n```python\nprint(1)\n```\n"
     assert 'class="nnref-stamp nnref-stamp--success"' in with_stamp(page, entry(1), "en", SOURCE)
