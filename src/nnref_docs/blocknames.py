@@ -220,6 +220,18 @@ def analyse(source: str) -> tuple[list[str], set[str]]:
     return reads, binds
 
 
+def imported_modules(source: str) -> set[str]:
+    """The top-level modules ``source`` imports absolutely (``import a.b``, ``from a import b`` ->
+    ``a``; relative imports aside)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
 def uses_from_above(sources: list[str | None]) -> list[list[str]]:
     """For each block, the names it reads that earlier blocks bind.
 

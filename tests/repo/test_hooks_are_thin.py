@@ -5,12 +5,12 @@
 - no test reaches code by editing ``sys.path``: tests import the toolkit, as the hooks do.
 """
 
-import ast
 import re
 from pathlib import Path
 
 import pytest
 
+from nnref_docs.blocknames import imported_modules
 from nnref_docs.paths import ROOT
 
 HOOKS = sorted((ROOT / "hooks").glob("*.py"))
@@ -28,23 +28,12 @@ def test_hooks_are_under_250_lines_and_each_is_short():
     assert not long, f"hooks longer than {MAX_HOOK} lines (move the logic into src/nnref_docs): {long}"
 
 
-def imported_tops(source: str) -> set[str]:
-    """The top-level names a module imports absolutely (``import a.b``, ``from a import b`` -> ``a``)."""
-    tops = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            tops |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            tops.add(node.module.split(".")[0])
-    return tops
-
-
 @pytest.mark.parametrize("module", sorted((ROOT / "src" / "nnref_docs").rglob("*.py")), ids=lambda p: p.name)
 def test_the_toolkit_imports_no_hook(module):
     # MkDocs loads each hook as a top-level module of its own name (hooks/ on sys.path), so a hook is
     # reached as ``hooks.x`` or as plain ``x``: ``import figures`` would be hooks/figures.py
     hooks = {"hooks"} | {path.stem for path in HOOKS}
-    found = imported_tops(module.read_text(encoding="utf-8")) & hooks
+    found = imported_modules(module.read_text(encoding="utf-8")) & hooks
     assert not found, f"{module.relative_to(ROOT)} imports from hooks/: {sorted(found)}"
 
 

@@ -40,7 +40,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from nnref_docs import downloads
-from nnref_docs.blocknames import analyse, uses_from_above
+from nnref_docs.blocknames import analyse, imported_modules, uses_from_above
 from nnref_docs.compare import NoiseTolerantChecker, check_output
 from nnref_docs.export import (
     INSTALL_COMMAND,
@@ -445,17 +445,6 @@ def extra_requirements(extra: str) -> set[str]:
             seen.add(more)
             todo += project["optional-dependencies"][more]
     return names
-
-
-def imported_modules(code: str) -> set[str]:
-    """The top-level modules ``code`` imports (absolute imports only)."""
-    found = set()
-    for node in ast.walk(ast.parse(code)):
-        if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.add(node.module.split(".")[0])
-    return found
 
 
 def test_the_install_extra_brings_every_module_the_downloads_import():
