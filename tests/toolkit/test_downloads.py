@@ -22,7 +22,6 @@ installs the built wheel with that line into a fresh venv and runs downloaded sc
 
 from __future__ import annotations
 
-import ast
 import doctest
 import json
 import os
