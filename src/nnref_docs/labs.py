@@ -98,11 +98,9 @@ _CODE_CELL = re.compile(r'<div class="jp-Cell jp-CodeCell\b')
 _INPUT = re.compile(r'<div class="jp-Cell-inputWrapper\b')
 _DIV = re.compile(r"<div\b|</div>")
 # styled as a page's output block, with a caption of its own (nnref.css): a page's output is
-# checked against the text under its block, a lab's is only shown. Search skips it, as the code.
-OUTPUT = (
-    '<div class="language-text highlight nnref-lab-output" data-search-exclude>'
-    "<pre><span></span><code>{text}</code></pre></div>\n"
-)
+# checked against the text under its block, a lab's is only shown. Search skips it, as the code
+# (nnref_docs.search leaves every .highlight block out).
+OUTPUT = '<div class="language-text highlight nnref-lab-output"><pre><span></span><code>{text}</code></pre></div>\n'
 
 
 def _end_of_div(html: str, start: int) -> int:

@@ -99,11 +99,7 @@ _NOTEBOOK_CHROME = [
     (r'(<div class="jp-Cell-inputWrapper") tabindex="0"', r"\1"),
     # the empty collapser column and the "In [ ]:" prompts of cells never run
     (r'<div class="jp-(?:Collapser|InputPrompt) [^"]*">[^<]*</div>\s*', ""),
-    # search finds a lab by its headings and prose: its code listing would be a poor excerpt.
-    # (On the innermost div: Material's search parser matches elements by tag name, so an
-    # excluded div with divs inside stops being excluded at the first inner </div>.)
-    (r'<div class="language-([\w-]+) highlight">', r'<div class="language-\1 highlight" data-search-exclude>'),
-]
+]  # search leaves a lab's code and outputs out of its index as a page's (nnref_docs.search)
 
 
 def as_site_page(html: str) -> str:

@@ -32,10 +32,7 @@ PT_PER_MM = 72 / 25.4
 # (a chapter, the figures) or broken (a page per line, code one character wide)
 PAGES = {"min": 120, "max": 600}
 
-# math: typeset in the browser today (nnref.js adds html.nnref-math-ready), or typeset at build time
-# (then no .arithmatex is left without KaTeX's output); diagrams: drawn before printing
-MATH_READY = """() => document.documentElement.classList.contains('nnref-math-ready')
-  || !Array.from(document.querySelectorAll('.arithmatex')).some(n => !n.querySelector('.katex'))"""
+# math comes typeset with the page (hooks/katex.py); diagrams are drawn before printing
 DIAGRAMS_READY = """() => !document.querySelector('.nnref-mermaid')
   || document.documentElement.classList.contains('nnref-mermaid-ready')"""
 # what cannot wrap and is still wider than its column once printed (a long formula, a wide diagram) is
@@ -63,7 +60,6 @@ def print_book(browser, url: str, out: Path, timeout_ms: int = 180_000) -> dict:
         page.goto(url, wait_until="load", timeout=timeout_ms)
         page.emulate_media(media="print")
         page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")  # draws every diagram
-        page.wait_for_function(MATH_READY, timeout=timeout_ms)
         page.wait_for_function(DIAGRAMS_READY, timeout=timeout_ms)
         page.evaluate("() => document.fonts.ready")
         scaled = page.evaluate(FIT)

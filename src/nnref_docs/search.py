@@ -173,8 +173,9 @@ class _Reader(HTMLParser):
             if depth == self.annotation_depth:
                 self.annotation_depth = 0
             if depth == self.math_depth:
-                tex = "".join(self.annotation) if self.annotation else _inline_tex("".join(self.math))
-                self._write(html.escape(tex_to_text(tex), quote=False))
+                # KaTeX's TeX annotation (typeset at build time), else arithmatex's raw \(...\)
+                text = tex_to_text("".join(self.annotation)) if self.annotation else _text_math("".join(self.math))
+                self._write(html.escape(text, quote=False))
                 self.math = None
             return
         if tag == "tr" and self.cells is not None:
@@ -212,12 +213,6 @@ _INLINE = re.compile(r"\$(?=\S)(.+?)(?<=\S)\$|\\\((.+?)\\\)", re.S)
 def _text_math(text: str) -> str:
     text = _DISPLAY.sub(" ", text)
     return _INLINE.sub(lambda m: tex_to_text(m[1] or m[2]), text)
-
-
-def _inline_tex(content: str) -> str:
-    """The TeX inside arithmatex's ``\\(...\\)`` (math the browser typesets)."""
-    match = re.search(r"\\\((.*?)\\\)", content, flags=re.S)
-    return match[1] if match else content
 
 
 def searchable(page_html: str) -> str:

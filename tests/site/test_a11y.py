@@ -116,11 +116,10 @@ def audit(page, rules: list[str] | None = None) -> list[str]:
 
 
 def settle(page) -> str:
-    """Wait until math and diagrams are drawn (axe should see what the reader sees); the scheme."""
+    """Wait until the diagrams are drawn (axe should see what the reader sees; math comes typeset
+    with the page); the scheme."""
     page.wait_for_load_state("load")
     draw_diagrams(page)
-    if page.locator(".arithmatex, .jp-RenderedMarkdown").count():
-        page.wait_for_selector("html.nnref-math-ready", timeout=30000)
     return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
 
 

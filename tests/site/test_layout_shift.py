@@ -142,7 +142,7 @@ OVERFLOW = """(selector) => Array.from(document.querySelectorAll(selector)).map(
 def test_wide_display_math_shows_that_it_scrolls(browser, server, lang):
     context, page = new_page(browser, PHONE)
     page.goto(server + PREFIX[lang] + "02-backprop/vanishing-gradients/", wait_until="networkidle")
-    page.wait_for_selector("html.nnref-math-ready")
+    page.wait_for_selector("html.nnref-scrollers-marked")  # nnref.js: tabindex on cut boxes
     blocks = page.evaluate(OVERFLOW, "div.arithmatex")
     cut = [b for b in blocks if b["cut"]]
     assert cut, "expected a display equation wider than the phone's column"

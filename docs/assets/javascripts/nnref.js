@@ -1,13 +1,13 @@
 // nnref docs: diagrams (Mermaid) drawn from files served by this site, only on pages that have one;
 // nothing is fetched from another host. A diagram is drawn when it comes near the screen (or before
-// printing). Math needs no script: the build typesets it (hooks/math.py).
+// printing). Math needs no script: the build typesets it (hooks/katex.py).
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;
   var vendor = new URL("../vendor/", here || window.location.href).href;
 
   function markScrollers() {
-    // Math comes typeset with the page (hooks/math.py). Display math wider than the column, and a
+    // Math comes typeset with the page (hooks/katex.py). Display math wider than the column, and a
     // figure on a phone, scroll sideways (nnref.css draws a shadow at the cut edge): let the
     // keyboard reach them, as Material does for code blocks.
     var figures = document.querySelectorAll(".md-typeset p > img[src$='.svg']:only-child");
@@ -16,7 +16,7 @@
       if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
       else box.removeAttribute("tabindex");
     });
-    document.documentElement.classList.add("nnref-math-ready");
+    document.documentElement.classList.add("nnref-scrollers-marked");
   }
 
   // A diagram laid out left to right is drawn top to bottom where the column is narrow (a phone):
